@@ -1,0 +1,80 @@
+// Bot-password login through action=login: exactly two requests (login token, login).
+// The answer names the user, so no userinfo request follows.
+
+import type { ApiClient, WikiUser } from './client';
+import { InputError, LoginError } from './errors';
+import { renderRaw, type RawMessage } from './loginMessages';
+
+export interface BotPasswordCredentials {
+  /** `User@appid` (a main-account name also works on wikis that still allow it). */
+  username: string;
+  password: string;
+  /** LDAP-style domain, for wikis that have them. */
+  domain?: string;
+}
+
+interface LoginAnswer {
+  result?: string;
+  lguserid?: number;
+  lgusername?: string;
+  reason?: RawMessage | string;
+  token?: string;
+}
+
+/** Problems with bot credentials that are found before anything is sent. */
+export function checkBotCredentials(c: BotPasswordCredentials): void {
+  if (!c.username.trim()) throw new InputError('empty-username', 'The user name is empty.');
+  if (!c.password) throw new InputError('empty-password', 'The password is empty.');
+}
+
+export async function loginWithBotPassword(client: ApiClient, credentials: BotPasswordCredentials, signal?: AbortSignal): Promise<WikiUser> {
+  checkBotCredentials(credentials);
+  for (let attempt = 1; ; attempt++) {
+    const tokenRes = await client.get({ action: 'query', meta: 'tokens', type: 'login' }, { login: true, signal });
+    const lgtoken = (tokenRes.query as { tokens?: { logintoken?: string } } | undefined)?.tokens?.logintoken;
+    if (!lgtoken) throw new LoginError('NeedToken', 'The wiki did not hand out a login token.');
+    const res = await client.post(
+      {
+        action: 'login',
+        lgname: credentials.username,
+        lgpassword: credentials.password,
+        lgtoken,
+        lgdomain: credentials.domain,
+        errorformat: 'raw',
+      },
+      { login: true, signal },
+    );
+    const answer = (res.login ?? {}) as LoginAnswer;
+    switch (answer.result) {
+      case 'Success': {
+        const user = { name: String(answer.lgusername), id: Number(answer.lguserid) };
+        client.setUser(user);
+        return user;
+      }
+      case 'WrongToken':
+      case 'NeedToken':
+        // A stale token (e.g. the session cookie was rotated): one fresh try, then give up.
+        if (attempt < 2) continue;
+        throw new LoginError('WrongToken', 'The wiki rejected the login token.', { result: answer.result });
+      case 'Aborted': {
+        throw new LoginError(
+          'Aborted',
+          'This account needs an interactive login step (such as a two-factor code), which action=login cannot do.',
+          { result: 'Aborted' },
+        );
+      }
+      case 'Failed':
+      default: {
+        const { key, text, wait } = renderRaw(answer.reason);
+        if (key === 'login-throttled') {
+          throw new LoginError('login-throttled', text, { waitSeconds: wait, result: answer.result });
+        }
+        if (key === 'authmanager-authn-not-in-progress' || key === 'authpage-cannot-login-continue' || key === 'sessionfailure') {
+          throw new LoginError('sessionlost', text, { result: answer.result });
+        }
+        if (key === 'login-userblocked') throw new LoginError('login-userblocked', text, { result: answer.result });
+        throw new LoginError('Failed', text || 'The login failed.', { result: answer.result ?? 'unknown' });
+      }
+    }
+  }
+}

@@ -1,0 +1,327 @@
+// The API client: one wiki, one session. Errors, tokens, retries and re-login live here and only here.
+
+import { ApiError, HttpError, NotJsonError, WikiError } from './errors';
+import { Transport, type TransportOptions } from './http';
+import { DEFAULT_RETRY, decide, parseRetryAfter, sleep, type RetryPolicy } from './retry';
+
+export type ParamValue = string | number | boolean | readonly (string | number)[] | undefined | null;
+export type ApiParams = Readonly<Record<string, ParamValue>>;
+
+/** A decoded API answer (formatversion=2). */
+export interface ApiResponse {
+  [key: string]: unknown;
+  continue?: Record<string, string>;
+  batchcomplete?: boolean;
+  warnings?: Record<string, unknown>;
+}
+
+export interface WikiUser {
+  name: string;
+  id: number;
+}
+
+export type TokenType = 'csrf' | 'watch' | 'patrol' | 'rollback' | 'userrights' | 'login' | 'createaccount' | 'deleteglobalaccount' | 'setglobalaccountstatus';
+
+export interface RequestOptions {
+  /** `assert` sent with the request. Default: `user` when the client is logged in. */
+  assert?: 'user' | 'bot' | false;
+  /** A login-flow request: never carries assert/maxlag and never triggers a re-login. */
+  login?: boolean;
+  /** Set on a POST that is safe to repeat (e.g. purge), so network errors may retry it. */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Logs the client in again with stored credentials. Called at most once at a time per client. */
+export type Relogin = (client: ApiClient) => Promise<void>;
+
+export interface ApiClientOptions {
+  apiUrl: string;
+  transport?: Transport | TransportOptions;
+  /** The logged-in user, if this client holds a session already (e.g. restored). */
+  user?: WikiUser;
+  /** `maxlag` for every non-login request (off by default; bots should set 5). */
+  maxlag?: number;
+  retry?: Partial<RetryPolicy>;
+  /** How to log in again when the session has expired; without it expiry is an error. */
+  relogin?: Relogin;
+  /** Told when the session has expired and could not be renewed. */
+  onSessionExpired?: (error: WikiError) => void;
+  /** Told about each retry (for the log). */
+  onRetry?: (reason: string, delayMs: number, attempt: number) => void;
+}
+
+// Answers meaning "this request ran without the session we thought we had".
+const SESSION_LOST = new Set(['assertuserfailed', 'notloggedin', 'assertnameduserfailed']);
+
+export class ApiClient {
+  readonly apiUrl: string;
+  readonly transport: Transport;
+  user: WikiUser | undefined;
+  maxlag: number | undefined;
+  relogin: Relogin | undefined;
+  readonly retry: RetryPolicy;
+  /** Bumped on every login/logout; lets concurrent failures share one re-login. */
+  private generation = 0;
+  private reloginInFlight: Promise<void> | undefined;
+  /** Set when a re-login failed: later calls fail fast instead of trying again and again. */
+  private reloginFailure: WikiError | undefined;
+  private readonly tokens = new Map<string, Promise<string>>();
+  private readonly onSessionExpired?: (error: WikiError) => void;
+  private readonly onRetry?: (reason: string, delayMs: number, attempt: number) => void;
+  /** Re-logins performed by this client (for tests and the benchmark). */
+  reloginCount = 0;
+
+  constructor(options: ApiClientOptions) {
+    const url = new URL(options.apiUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError('apiUrl must be http(s)');
+    url.search = '';
+    url.hash = '';
+    this.apiUrl = url.toString();
+    this.transport = options.transport instanceof Transport ? options.transport : new Transport(options.transport);
+    this.user = options.user;
+    this.maxlag = options.maxlag;
+    this.relogin = options.relogin;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.onSessionExpired = options.onSessionExpired;
+    this.onRetry = options.onRetry;
+  }
+
+  get loggedIn(): boolean {
+    return this.user !== undefined;
+  }
+
+  get(params: ApiParams, options: RequestOptions = {}): Promise<ApiResponse> {
+    return this.request('GET', params, options);
+  }
+
+  post(params: ApiParams, options: RequestOptions = {}): Promise<ApiResponse> {
+    return this.request('POST', params, options);
+  }
+
+  /** POST with a token of the given type, fetched and cached; a `badtoken` answer refreshes it once. */
+  postWithToken(type: TokenType, params: ApiParams, options: RequestOptions = {}): Promise<ApiResponse> {
+    return this.request('POST', params, options, type);
+  }
+
+  /** Follows `continue` until the end, yielding each batch. */
+  async *continue(params: ApiParams, options: RequestOptions = {}): AsyncGenerator<ApiResponse, void, undefined> {
+    let cont: Record<string, string> = {};
+    let last = '';
+    for (;;) {
+      const res = await this.get({ ...params, ...cont }, options);
+      yield res;
+      if (!res.continue) return;
+      const key = JSON.stringify(res.continue);
+      if (key === last) throw new ApiError('continue-loop', 'The wiki returned the same continuation twice.');
+      last = key;
+      cont = res.continue;
+    }
+  }
+
+  /** A token of a type, from cache or one `meta=tokens` request. */
+  async getToken(type: TokenType = 'csrf', options: RequestOptions = {}): Promise<string> {
+    let p = this.tokens.get(type);
+    if (!p) {
+      p = this.get({ action: 'query', meta: 'tokens', type }, options).then((res) => {
+        const token = (res.query as { tokens?: Record<string, string> } | undefined)?.tokens?.[`${type}token`];
+        if (typeof token !== 'string') throw new ApiError('notoken', `The wiki gave no ${type} token.`);
+        return token;
+      });
+      this.tokens.set(type, p);
+      p.catch(() => this.tokens.delete(type));
+    }
+    return p;
+  }
+
+  clearTokens(): void {
+    this.tokens.clear();
+  }
+
+  /** Record a new login (or logout, with undefined). Tokens belong to the old session, so they go. */
+  setUser(user: WikiUser | undefined): void {
+    this.user = user;
+    this.generation++;
+    this.reloginFailure = undefined;
+    this.clearTokens();
+  }
+
+  /**
+   * Asks the wiki who this session is (one request). Returns undefined if the session is anonymous,
+   * i.e. expired. Updates `user`.
+   */
+  async checkSession(options: RequestOptions = {}): Promise<WikiUser | undefined> {
+    const res = await this.get({ action: 'query', meta: 'userinfo' }, { ...options, assert: false });
+    const ui = (res.query as { userinfo?: { id: number; name: string; anon?: boolean } } | undefined)?.userinfo;
+    if (!ui || ui.anon || !ui.id) return undefined;
+    return { name: ui.name, id: ui.id };
+  }
+
+  /** `action=logout` (needs a csrf token); the wiki expires the session cookies. */
+  async logout(options: RequestOptions = {}): Promise<void> {
+    try {
+      await this.postWithToken('csrf', { action: 'logout' }, { ...options, assert: false });
+    } finally {
+      this.setUser(undefined);
+    }
+  }
+
+  /** The one place where a request is sent, decoded, and retried. */
+  async request(method: 'GET' | 'POST', params: ApiParams, options: RequestOptions = {}, tokenType?: TokenType): Promise<ApiResponse> {
+    const startedAt = Date.now();
+    let attempt = 0;
+    let tokenRefreshed = false;
+    let reloggedIn = false;
+    for (;;) {
+      attempt++;
+      const generation = this.generation;
+      if (!options.login && this.reloginFailure && this.user) throw this.reloginFailure;
+      let retryAfter: number | undefined;
+      try {
+        const form = this.encode(params, options);
+        if (tokenType) form.set('token', await this.getToken(tokenType, { signal: options.signal, assert: options.assert }));
+        const { data, retryAfterSeconds } = await this.sendOnce(method, form, options);
+        retryAfter = retryAfterSeconds;
+        const err = apiErrorOf(data);
+        if (err) throw err;
+        return data;
+      } catch (e) {
+        const error = e;
+        if (error instanceof ApiError) {
+          if (tokenType && error.code === 'badtoken' && !tokenRefreshed) {
+            tokenRefreshed = true;
+            this.tokens.delete(tokenType);
+            continue;
+          }
+          if (SESSION_LOST.has(error.code) || (error.code === 'readapidenied' && this.user)) {
+            if (!options.login && this.user && !reloggedIn) {
+              await this.renewSession(generation, error);
+              reloggedIn = true;
+              continue;
+            }
+          }
+          retryAfter ??= numberish(error.details['retryAfterSeconds']);
+        }
+        if (error instanceof HttpError) retryAfter ??= error.retryAfterSeconds;
+        const d = decide(error, { method: this.effectiveMethod(method, options), attempt, startedAt, now: Date.now(), retryAfterSeconds: retryAfter }, this.retry);
+        if (!d.retry) throw error;
+        this.onRetry?.(d.reason, d.delayMs, attempt);
+        await sleep(d.delayMs, options.signal);
+      }
+    }
+  }
+
+  private effectiveMethod(method: 'GET' | 'POST', options: RequestOptions): 'GET' | 'POST' {
+    return method === 'POST' && options.idempotent ? 'GET' : method;
+  }
+
+  /** Single-flight re-login: many calls failing together cause one login. */
+  private async renewSession(sentGeneration: number, cause: ApiError): Promise<void> {
+    if (this.generation !== sentGeneration) return; // someone logged in again since this call was sent
+    if (this.reloginFailure) throw this.reloginFailure;
+    if (!this.relogin) {
+      this.reloginFailure = cause;
+      this.onSessionExpired?.(cause);
+      throw cause;
+    }
+    if (!this.reloginInFlight) {
+      const relogin = this.relogin;
+      this.reloginInFlight = (async () => {
+        try {
+          this.reloginCount++;
+          await relogin(this);
+        } catch (e) {
+          const err = e instanceof WikiError ? e : cause;
+          this.reloginFailure = err;
+          this.onSessionExpired?.(err);
+          throw err;
+        } finally {
+          this.reloginInFlight = undefined;
+        }
+      })();
+    }
+    await this.reloginInFlight;
+  }
+
+  private encode(params: ApiParams, options: RequestOptions): URLSearchParams {
+    const form = new URLSearchParams();
+    form.set('format', 'json');
+    form.set('formatversion', '2');
+    for (const [k, v] of Object.entries(params)) {
+      if (v === undefined || v === null || v === false) continue;
+      if (v === true) form.set(k, '1');
+      else if (Array.isArray(v)) {
+        const parts = v.map(String);
+        // Values containing "|" need the \x1f separator form.
+        form.set(k, parts.some((p) => p.includes('|')) ? `\x1f${parts.join('\x1f')}` : parts.join('|'));
+      } else form.set(k, String(v));
+    }
+    if (!options.login) {
+      const assert = options.assert === undefined ? (this.user ? 'user' : undefined) : options.assert || undefined;
+      if (assert && !form.has('assert')) form.set('assert', assert);
+      if (this.maxlag !== undefined && !form.has('maxlag')) form.set('maxlag', String(this.maxlag));
+    } else {
+      form.delete('assert');
+      form.delete('maxlag');
+    }
+    return form;
+  }
+
+  private async sendOnce(method: 'GET' | 'POST', form: URLSearchParams, options: RequestOptions): Promise<{ data: ApiResponse; retryAfterSeconds?: number }> {
+    // Long reads go as POST (servers cap URL length); they stay reads for the retry policy.
+    const wire = method === 'GET' && form.toString().length > 4000 ? 'POST' : method;
+    const res = await this.transport.send({
+      method: wire,
+      url: this.apiUrl,
+      params: form,
+      signal: options.signal,
+      headers: wire === 'POST' && method === 'GET' ? { 'promise-non-write-api-action': 'true' } : undefined,
+    });
+    const retryAfterSeconds = parseRetryAfter(res.headers['retry-after']);
+    const type = res.headers['content-type'] ?? '';
+    if (!type.includes('json')) {
+      if (res.status >= 400) throw new HttpError(res.status, res.url, retryAfterSeconds);
+      throw new NotJsonError(res.url, res.status, type.split(';')[0], snippetOf(res.body));
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(res.body);
+    } catch {
+      if (res.status >= 400) throw new HttpError(res.status, res.url, retryAfterSeconds, 'unreadable body');
+      throw new NotJsonError(res.url, res.status, 'broken JSON', snippetOf(res.body));
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      throw new NotJsonError(res.url, res.status, 'unexpected JSON', snippetOf(res.body));
+    }
+    const err = apiErrorOf(data as ApiResponse);
+    if (!err && res.status >= 400) throw new HttpError(res.status, res.url, retryAfterSeconds);
+    if (err) err.details['retryAfterSeconds'] = retryAfterSeconds;
+    return { data: data as ApiResponse, retryAfterSeconds };
+  }
+}
+
+/** The error of an API answer, in either error format. */
+export function apiErrorOf(data: ApiResponse): ApiError | undefined {
+  const e = data['error'] as Record<string, unknown> | undefined;
+  if (e && typeof e === 'object') {
+    const { code, info, ...rest } = e;
+    return new ApiError(String(code ?? 'unknown'), String(info ?? rest['*'] ?? ''), { ...rest });
+  }
+  const list = data['errors'];
+  if (Array.isArray(list) && list.length > 0) {
+    const first = list[0] as Record<string, unknown>;
+    const text = first['text'] ?? first['html'] ?? first['*'] ?? first['key'] ?? '';
+    return new ApiError(String(first['code'] ?? 'unknown'), String(text), { ...first, all: list });
+  }
+  return undefined;
+}
+
+function snippetOf(body: string): string {
+  const title = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(body)?.[1];
+  const text = (title ?? body).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+}
+
+function numberish(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}

@@ -1,0 +1,272 @@
+// Interactive login through action=clientlogin: a small state machine. The wiki decides the steps;
+// a prompter (VS Code UI, a test, a script) answers them. Begins with ONE GET for the login token
+// and the login form together.
+
+import type { ApiClient, ApiResponse, WikiUser } from './client';
+import { LoginError } from './errors';
+import { waitFromText } from './loginMessages';
+
+export type FieldType = 'string' | 'password' | 'hidden' | 'checkbox' | 'select' | 'multiselect' | 'button' | 'null';
+
+export interface LoginField {
+  name: string;
+  /** One of FieldType; other strings may come from extensions. */
+  type: FieldType | (string & {});
+  label: string;
+  help: string;
+  optional: boolean;
+  /** The wiki marks passwords, codes and similar as sensitive: never log or keep them. */
+  sensitive: boolean;
+  /** Preset value (hidden fields, defaults). */
+  value?: string;
+  /** select/multiselect choices: value -> label. */
+  options?: Readonly<Record<string, string>>;
+  /** The id of the authentication request this field belongs to. */
+  requestId: string;
+}
+
+export interface AuthRequest {
+  id: string;
+  /** `primary-required` requests are alternatives: one of them must be filled. */
+  required: 'required' | 'optional' | 'primary-required' | (string & {});
+  provider: string;
+  account: string;
+  fields: LoginField[];
+}
+
+export interface LoginStep {
+  kind: 'start' | 'ui';
+  /** The wiki's message for this step, in plain text. */
+  message?: string;
+  messageCode?: string;
+  requests: AuthRequest[];
+  /** All fields of all requests, hidden ones included. */
+  fields: LoginField[];
+  /** Values already known (given by the caller), by field name. */
+  prefilled: Readonly<Record<string, string>>;
+  /** 1 for the first step. */
+  number: number;
+}
+
+export type FieldValues = Record<string, string>;
+
+export interface LoginPrompter {
+  /** Answer a step. Return undefined to cancel the login. Hidden fields are sent without asking. */
+  fill(step: LoginStep): Promise<FieldValues | undefined>;
+  /**
+   * Send the user to `target` (an identity provider) and resolve with the query parameters that
+   * reached the return URL, or undefined if cancelled.
+   */
+  redirect(target: string, step: LoginStep): Promise<FieldValues | undefined>;
+  /** After a FAIL the wiki can keep its state: return true to try again with it. */
+  retryAfterFailure?(error: LoginError): Promise<boolean>;
+}
+
+export interface ClientLoginOptions {
+  /** Where a REDIRECT comes back to: must be http(s). */
+  returnUrl: string;
+  prompter: LoginPrompter;
+  /** Values known up front (e.g. username), by field name. */
+  values?: Readonly<Record<string, string>>;
+  /** Ask for a long-lived session where the wiki offers "Keep me logged in". */
+  rememberMe?: boolean;
+  maxSteps?: number;
+  signal?: AbortSignal;
+}
+
+export interface ClientLoginResult extends WikiUser {
+  rememberMe: boolean;
+  /** HTTP requests the login took. */
+  requests: number;
+}
+
+interface ClientLoginAnswer {
+  status?: 'PASS' | 'FAIL' | 'UI' | 'REDIRECT' | 'RESTART' | string;
+  username?: string;
+  message?: string;
+  messagecode?: string;
+  requests?: RawRequest[];
+  redirecttarget?: string;
+  canpreservestate?: boolean;
+}
+
+interface RawRequest {
+  id: string;
+  required?: string;
+  provider?: string;
+  account?: string;
+  fields?: Record<string, RawField>;
+}
+
+interface RawField {
+  type?: string;
+  label?: string;
+  help?: string;
+  optional?: boolean;
+  sensitive?: boolean;
+  value?: string;
+  options?: Record<string, string>;
+}
+
+/** Fails before anything is sent if the wiki would refuse the return URL (it wants http or https). */
+export function checkReturnUrl(returnUrl: string): void {
+  let ok = false;
+  try {
+    const u = new URL(returnUrl);
+    ok = u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new LoginError('badurl_loginreturnurl', `The return address "${returnUrl.split('?')[0]}" is not an http(s) URL; the wiki would refuse it.`);
+  }
+}
+
+export function toRequests(raw: RawRequest[] | undefined): AuthRequest[] {
+  return (raw ?? []).map((r) => ({
+    id: r.id,
+    required: r.required ?? 'required',
+    provider: r.provider ?? '',
+    account: r.account ?? '',
+    fields: Object.entries(r.fields ?? {}).map(([name, f]) => ({
+      name,
+      type: f.type ?? 'string',
+      label: f.label ?? name,
+      help: f.help ?? '',
+      optional: f.optional ?? false,
+      sensitive: f.sensitive ?? f.type === 'password',
+      value: f.value,
+      options: f.options,
+      requestId: r.id,
+    })),
+  }));
+}
+
+const MESSAGE_FORMAT = 'plaintext';
+
+export async function clientLogin(client: ApiClient, options: ClientLoginOptions): Promise<ClientLoginResult> {
+  checkReturnUrl(options.returnUrl);
+  const before = client.transport.requestCount;
+  const maxSteps = options.maxSteps ?? 12;
+  let preserveState = false;
+
+  for (let round = 0; ; round++) {
+    const begin = await client.get(
+      {
+        action: 'query',
+        meta: ['tokens', 'authmanagerinfo'],
+        type: 'login',
+        amirequestsfor: 'login',
+        amimessageformat: MESSAGE_FORMAT,
+      },
+      { login: true, signal: options.signal },
+    );
+    let token = (begin.query as { tokens?: { logintoken?: string } } | undefined)?.tokens?.logintoken;
+    const info = (begin.query as { authmanagerinfo?: { requests?: RawRequest[] } } | undefined)?.authmanagerinfo;
+    if (!token || !info) throw new LoginError('NeedToken', 'The wiki did not offer interactive login (no authmanagerinfo).');
+
+    let step: LoginStep = makeStep('start', toRequests(info.requests), 1, options.values);
+    const wantsRememberMe = options.rememberMe === true && step.fields.some((f) => f.name === 'rememberMe');
+    let answer: ClientLoginAnswer | undefined;
+    let rememberMe = false;
+
+    for (let n = 1; ; n++) {
+      if (n > maxSteps) throw new LoginError('too-many-steps', `The login did not finish after ${maxSteps} steps.`);
+      let values: FieldValues | undefined;
+      if (answer?.status === 'REDIRECT') {
+        values = await options.prompter.redirect(String(answer.redirecttarget), step);
+      } else {
+        values = await options.prompter.fill(step);
+      }
+      if (!values) throw new LoginError('cancelled', 'The login was cancelled.');
+      const params: Record<string, string | undefined> = {
+        action: 'clientlogin',
+        loginmessageformat: MESSAGE_FORMAT,
+        logintoken: token,
+      };
+      // Hidden fields go back as the wiki sent them; then what the caller knows; then the answers.
+      for (const f of step.fields) if (f.type === 'hidden' && f.value !== undefined) params[f.name] = f.value;
+      Object.assign(params, answer?.status === 'REDIRECT' ? {} : options.values, values);
+      if (n === 1) {
+        params['loginreturnurl'] = options.returnUrl;
+        if (wantsRememberMe) {
+          params['rememberMe'] = '1';
+          rememberMe = true;
+        }
+        if (preserveState) params['loginpreservestate'] = '1';
+      } else {
+        params['logincontinue'] = '1';
+      }
+      let res: ApiResponse;
+      try {
+        res = await client.post(params, { login: true, signal: options.signal });
+      } catch (e) {
+        // A stale login token on the first POST: fetch a fresh one once, and resend.
+        if (n === 1 && (e as { code?: string }).code === 'badtoken') {
+          const t = await client.get({ action: 'query', meta: 'tokens', type: 'login' }, { login: true, signal: options.signal });
+          token = (t.query as { tokens?: { logintoken?: string } } | undefined)?.tokens?.logintoken;
+          params['logintoken'] = token;
+          res = await client.post(params, { login: true, signal: options.signal });
+        } else throw e;
+      }
+      answer = (res.clientlogin ?? {}) as ClientLoginAnswer;
+      switch (answer.status) {
+        case 'PASS': {
+          const name = String(answer.username);
+          const id = (await userIdFromCookies(client)) ?? (await client.checkSession({ signal: options.signal }))?.id ?? 0;
+          client.setUser({ name, id });
+          return { name, id, rememberMe, requests: client.transport.requestCount - before };
+        }
+        case 'UI':
+          step = makeStep('ui', toRequests(answer.requests), n + 1, undefined, answer);
+          continue;
+        case 'REDIRECT':
+          if (!answer.redirecttarget) throw new LoginError('REDIRECT', 'The wiki asked for a redirect but gave no target.');
+          step = makeStep('ui', toRequests(answer.requests), n + 1, undefined, answer);
+          continue;
+        case 'RESTART':
+          throw new LoginError(
+            'RESTART',
+            `${answer.message ?? 'The external login worked, but no wiki account is linked to it.'} Log in with a wiki account first and link the external account in Special:LinkAccounts, or create an account.`,
+            { result: 'RESTART' },
+          );
+        case 'FAIL':
+        default: {
+          const code = answer.messagecode ?? 'FAIL';
+          const text = answer.message ?? 'The login failed.';
+          const error = new LoginError(code, text, {
+            result: answer.status ?? 'unknown',
+            canPreserveState: answer.canpreservestate === true,
+            waitSeconds: code === 'login-throttled' ? waitFromText(text) : undefined,
+          });
+          if (error.extra.canPreserveState && round === 0 && (await options.prompter.retryAfterFailure?.(error))) {
+            preserveState = true;
+            break;
+          }
+          throw error;
+        }
+      }
+      break; // FAIL with preserved state: begin again
+    }
+  }
+}
+
+function makeStep(kind: LoginStep['kind'], requests: AuthRequest[], number: number, prefilled?: Readonly<Record<string, string>>, answer?: ClientLoginAnswer): LoginStep {
+  return {
+    kind,
+    message: answer?.message,
+    messageCode: answer?.messagecode,
+    requests,
+    fields: requests.flatMap((r) => r.fields),
+    prefilled: prefilled ?? {},
+    number,
+  };
+}
+
+/** MediaWiki sets `<prefix>UserID` on login; reading it saves a userinfo request. */
+async function userIdFromCookies(client: ApiClient): Promise<number | undefined> {
+  const cookies = await client.transport.jar.getCookies(client.apiUrl);
+  const c = cookies.find((x) => x.key.endsWith('UserID'));
+  const id = c ? Number(c.value) : NaN;
+  return Number.isInteger(id) && id > 0 ? id : undefined;
+}

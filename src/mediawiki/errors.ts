@@ -1,0 +1,151 @@
+// Every failure the core can report. Each carries a stable `code` (the MediaWiki error code where
+// there is one) and a message that tells the user what to do next. No secret ever goes into one.
+
+import { adviceFor } from './advice';
+
+export abstract class WikiError extends Error {
+  /** A stable machine-readable code: a MediaWiki error/result code or one of ours. */
+  abstract readonly code: string;
+}
+
+/** The API answered with an `error` (or `errors`) object. */
+export class ApiError extends WikiError {
+  constructor(
+    readonly code: string,
+    /** The wiki's own text for the error. */
+    readonly info: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(formatMessage(code, info));
+    this.name = 'ApiError';
+  }
+}
+
+export type LoginFailureCode =
+  | 'Failed'
+  | 'WrongToken'
+  | 'Aborted'
+  | 'NeedToken'
+  | 'login-throttled'
+  | 'sessionlost'
+  | 'wrongpassword'
+  | 'badurl_loginreturnurl'
+  | 'cancelled'
+  | 'too-many-steps'
+  | string;
+
+/** A login did not succeed. `code` is the MediaWiki result or message code. */
+export class LoginError extends WikiError {
+  constructor(
+    readonly code: LoginFailureCode,
+    /** The wiki's reason, as it said it (never contains the password). */
+    readonly reason: string,
+    readonly extra: {
+      /** Seconds to wait before trying again (throttling). */
+      waitSeconds?: number;
+      /** clientlogin: the wiki can keep the entered data for another attempt. */
+      canPreserveState?: boolean;
+      /** The raw result (`Failed`, `FAIL`, ...). */
+      result?: string;
+    } = {},
+  ) {
+    super(formatMessage(code, reason));
+    this.name = 'LoginError';
+  }
+  get waitSeconds(): number | undefined {
+    return this.extra.waitSeconds;
+  }
+}
+
+/** An HTTP status the client could not turn into an API answer (after any retries). */
+export class HttpError extends WikiError {
+  readonly code: string;
+  constructor(
+    readonly status: number,
+    readonly url: string,
+    readonly retryAfterSeconds?: number,
+    detail?: string,
+  ) {
+    const code = status === 429 ? 'http-429' : `http-${status}`;
+    super(formatMessage(code, `${hostOf(url)} answered HTTP ${status}${detail ? ` (${detail})` : ''}.`));
+    this.code = code;
+    this.name = 'HttpError';
+  }
+}
+
+/**
+ * The request did not get an HTTP answer: refused, reset, DNS, TLS, timeout.
+ * `maybeSent` tells whether a POST might have reached the wiki (and so was not re-sent).
+ */
+export class NetworkError extends WikiError {
+  constructor(
+    readonly code: string,
+    readonly url: string,
+    readonly causeText: string,
+    readonly maybeSent: boolean,
+  ) {
+    super(
+      formatMessage(
+        code,
+        `Could not reach ${hostOf(url)}: ${causeText}.${maybeSent ? ' The request may have reached the wiki, so it was not sent again; check the wiki before repeating it.' : ''}`,
+      ),
+    );
+    this.name = 'NetworkError';
+  }
+}
+
+/** The server answered, but not with MediaWiki API JSON. */
+export class NotJsonError extends WikiError {
+  readonly code = 'not-json';
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly contentType: string,
+    readonly snippet: string,
+  ) {
+    super(
+      formatMessage(
+        'not-json',
+        `${hostOf(url)} answered HTTP ${status} with ${contentType || 'no content type'} instead of API JSON${snippet ? ` ("${snippet}")` : ''}.`,
+      ),
+    );
+    this.name = 'NotJsonError';
+  }
+}
+
+/** Input the user gave that cannot work, found before anything was sent. */
+export class InputError extends WikiError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(formatMessage(code, message));
+    this.name = 'InputError';
+  }
+}
+
+/** Site discovery found no MediaWiki API at or near the URL. */
+export class NotAWikiError extends WikiError {
+  readonly code = 'not-a-wiki';
+  constructor(
+    readonly url: string,
+    readonly tried: readonly string[],
+  ) {
+    super(formatMessage('not-a-wiki', `No MediaWiki API found for ${url} (tried ${tried.length} address${tried.length === 1 ? '' : 'es'}).`));
+    this.name = 'NotAWikiError';
+  }
+}
+
+function formatMessage(code: string, text: string): string {
+  const advice = adviceFor(code);
+  const trimmed = text.trim().replace(/\s+/g, ' ');
+  return `${trimmed}${trimmed.endsWith('.') ? '' : '.'} [${code}]${advice ? ` ${advice}` : ''}`;
+}
+
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the server';
+  }
+}

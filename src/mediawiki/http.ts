@@ -1,0 +1,243 @@
+// HTTP for one wiki session: undici for the wire (keep-alive pool, timeouts), tough-cookie for the
+// jar (domain/path/expiry rules are the library's). Cookies are only ever sent where the jar says,
+// and redirects to another origin are never followed with a session.
+
+import { Agent, request, type Dispatcher } from 'undici';
+import { CookieJar } from 'tough-cookie';
+import { HttpError, NetworkError, WikiError, hostOf } from './errors';
+import { describeParams, redactUrl } from './redact';
+import { userAgent } from './userAgent';
+
+export type RedirectPolicy = 'same-origin' | 'any' | 'none';
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  /** Sent as application/x-www-form-urlencoded for POST, appended to the query for GET. */
+  params?: URLSearchParams;
+  headers?: Record<string, string>;
+  /** Default `same-origin` for GET and `none` for POST (a POST body must never be replayed elsewhere). */
+  redirects?: RedirectPolicy;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Send and store cookies (default true). Discovery of an unknown site turns this off. */
+  cookies?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  body: string;
+  /** The URL that finally answered (after same-origin redirects). */
+  url: string;
+}
+
+export interface TransportOptions {
+  userAgent?: string;
+  /** Per-request time limit in ms (default 30 s). */
+  timeoutMs?: number;
+  /** undici dispatcher, e.g. a ProxyAgent. Default: a shared keep-alive Agent. */
+  dispatcher?: Dispatcher;
+  jar?: CookieJar;
+  /** Receives one redacted line per request. Never gets secrets. */
+  trace?: (line: string) => void;
+  /** Largest body accepted, in bytes (default 32 MiB). */
+  maxBodyBytes?: number;
+}
+
+let sharedAgent: Agent | undefined;
+function defaultAgent(): Agent {
+  sharedAgent ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 16 });
+  return sharedAgent;
+}
+
+const MAX_REDIRECTS = 5;
+
+export class Transport {
+  readonly jar: CookieJar;
+  readonly userAgent: string;
+  readonly timeoutMs: number;
+  /** HTTP requests sent through this transport (each redirect hop counts). */
+  requestCount = 0;
+  private readonly dispatcher: Dispatcher;
+  private readonly trace?: (line: string) => void;
+  private readonly maxBodyBytes: number;
+
+  constructor(options: TransportOptions = {}) {
+    this.jar = options.jar ?? new CookieJar();
+    this.userAgent = options.userAgent ?? userAgent();
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.dispatcher = options.dispatcher ?? defaultAgent();
+    this.trace = options.trace;
+    this.maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const policy = req.redirects ?? (req.method === 'GET' ? 'same-origin' : 'none');
+    let url = new URL(req.url);
+    if (req.method === 'GET' && req.params) {
+      for (const [k, v] of req.params) url.searchParams.append(k, v);
+    }
+    const origin = url.origin;
+    let method = req.method;
+    let body = req.method === 'POST' ? (req.params ?? new URLSearchParams()).toString() : undefined;
+    for (let hop = 0; ; hop++) {
+      const res = await this.once(method, url, body, req);
+      const location = res.headers['location'];
+      if (res.status >= 300 && res.status < 400 && location && res.status !== 304) {
+        const next = new URL(location, url);
+        const allowed =
+          policy === 'any' || (policy === 'same-origin' && next.origin === origin) ||
+          // http -> https upgrade of the same host is the one cross-origin hop a wiki commonly makes
+          (policy === 'same-origin' && next.host === url.host && url.protocol === 'http:' && next.protocol === 'https:');
+        if (!allowed || hop >= MAX_REDIRECTS) {
+          throw new OffsiteRedirectError(url.toString(), next.toString(), res.status);
+        }
+        if (res.status !== 307 && res.status !== 308) {
+          method = 'GET';
+          body = undefined;
+        }
+        url = next;
+        continue;
+      }
+      return res;
+    }
+  }
+
+  private async once(method: 'GET' | 'POST', url: URL, body: string | undefined, req: HttpRequest): Promise<HttpResponse> {
+    const useCookies = req.cookies !== false;
+    const headers: Record<string, string> = {
+      'user-agent': this.userAgent,
+      accept: 'application/json, text/html;q=0.5, */*;q=0.1',
+      ...req.headers,
+    };
+    if (useCookies) {
+      const cookie = await this.jar.getCookieString(url.toString());
+      if (cookie) headers['cookie'] = cookie;
+    }
+    if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const timeout = req.timeoutMs ?? this.timeoutMs;
+    const started = Date.now();
+    this.requestCount++;
+    const signals = [AbortSignal.timeout(timeout)];
+    if (req.signal) signals.push(req.signal);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, {
+        method,
+        headers,
+        body,
+        dispatcher: this.dispatcher,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        signal: AbortSignal.any(signals),
+      });
+    } catch (e) {
+      const err = toNetworkError(e, url.toString(), method);
+      this.trace?.(`${method} ${redactUrl(url)}${body ? ` ${describeParams(new URLSearchParams(body))}` : ''} -> ${err.code} (${Date.now() - started} ms)`);
+      throw err;
+    }
+    let text: string;
+    try {
+      text = await readBody(res.body, this.maxBodyBytes);
+    } catch (e) {
+      throw toNetworkError(e, url.toString(), method);
+    }
+    const flat: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) {
+      if (v === undefined) continue;
+      flat[k.toLowerCase()] = Array.isArray(v) ? v.join(k.toLowerCase() === 'set-cookie' ? '\n' : ', ') : v;
+    }
+    if (useCookies) {
+      const setCookie = res.headers['set-cookie'];
+      const list = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+      for (const c of list) {
+        // ignoreError: a cookie the jar refuses (wrong domain, bad syntax) is dropped, as a browser would.
+        await this.jar.setCookie(c, url.toString(), { ignoreError: true });
+      }
+    }
+    this.trace?.(
+      `${method} ${redactUrl(url)}${body ? ` ${describeParams(new URLSearchParams(body))}` : ''} -> ${res.statusCode} (${Date.now() - started} ms, ${text.length} B)`,
+    );
+    return { status: res.statusCode, headers: flat, body: text, url: url.toString() };
+  }
+
+  /** Names of the cookies the jar would send to a URL (values stay inside). */
+  async cookieNames(url: string): Promise<string[]> {
+    return (await this.jar.getCookies(url)).map((c) => c.key);
+  }
+}
+
+async function readBody(body: Dispatcher.ResponseData['body'], max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > max) {
+      body.destroy();
+      throw Object.assign(new Error(`response larger than ${max} bytes`), { code: 'body-too-large' });
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export class OffsiteRedirectError extends WikiError {
+  readonly code = 'offsite-redirect';
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    readonly status: number,
+  ) {
+    super(`${hostOf(from)} redirected (HTTP ${status}) to ${hostOf(to)}; not followed. [offsite-redirect] Register the wiki by its final address.`);
+    this.name = 'OffsiteRedirectError';
+  }
+}
+
+// Errors that happen before any byte of the request can have reached the server.
+const NOT_SENT = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT',
+  'tls-error', 'EPROTO',
+]);
+const TLS_CODES = /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO_VERIFY|ERR_SSL/;
+
+function causeCode(e: unknown): { code: string; message: string } {
+  let cur: unknown = e;
+  for (let i = 0; i < 5 && cur; i++) {
+    const c = cur as { code?: unknown; message?: unknown; cause?: unknown; name?: unknown };
+    if (typeof c.code === 'string' && c.code !== 'UND_ERR_ABORTED' && c.code !== 'ABORT_ERR') {
+      return { code: c.code, message: typeof c.message === 'string' ? c.message : c.code };
+    }
+    if (c.name === 'TimeoutError') return { code: 'ETIMEDOUT', message: 'timed out' };
+    cur = c.cause;
+  }
+  const c = e as { name?: unknown; message?: unknown };
+  if (c?.name === 'AbortError') return { code: 'aborted', message: 'cancelled' };
+  return { code: 'network-error', message: typeof c?.message === 'string' ? c.message : String(e) };
+}
+
+export function toNetworkError(e: unknown, url: string, method: 'GET' | 'POST'): WikiError {
+  if (e instanceof WikiError) return e;
+  let { code, message } = causeCode(e);
+  if (TLS_CODES.test(code)) {
+    message = `certificate problem (${code}: ${message})`;
+    code = 'tls-error';
+  } else if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT') {
+    message = 'no answer in time';
+    code = 'ETIMEDOUT';
+  } else if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE') {
+    message = 'the connection was closed before the answer was complete';
+    code = 'ECONNRESET';
+  } else if (code === 'ECONNREFUSED') {
+    message = 'connection refused';
+  } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    message = 'host name not found';
+  } else if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    message = 'connecting timed out';
+  }
+  const maybeSent = method === 'POST' && !NOT_SENT.has(code);
+  return new NetworkError(code, url, message, maybeSent);
+}
+
+export { HttpError };

@@ -1,0 +1,12 @@
+// The core: no `vscode` import anywhere under src/mediawiki.
+export * from './client';
+export * from './errors';
+export * from './http';
+export * from './retry';
+export * from './botPassword';
+export * from './clientLogin';
+export * from './discovery';
+export * from './session';
+export { adviceFor } from './advice';
+export { redactUrl, describeParams, scrub } from './redact';
+export { userAgent, PRODUCT_VERSION } from './userAgent';
