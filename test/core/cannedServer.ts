@@ -1,0 +1,62 @@
+// A loopback HTTP server with scripted answers, for the faults a real wiki cannot produce on demand
+// (5xx, 429, maxlag, HTML instead of JSON, resets). Everything else is tested against the real wiki.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Canned =
+  | { status?: number; headers?: Record<string, string>; json?: unknown; body?: string }
+  | 'reset'
+  | 'hang';
+
+export class CannedServer {
+  readonly hits: { method: string; params: URLSearchParams; headers: http.IncomingHttpHeaders }[] = [];
+  private script: Canned[] = [];
+  private fallback: Canned = { json: { batchcomplete: true, query: {} } };
+  private server = http.createServer((req, res) => this.handle(req, res));
+  url = '';
+
+  async start(): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/w/api.php`;
+    return this;
+  }
+
+  /** Answers for the next requests, in order; afterwards `otherwise`. */
+  answer(...script: Canned[]): this {
+    this.script = script;
+    this.hits.length = 0;
+    return this;
+  }
+
+  otherwise(c: Canned): this {
+    this.fallback = c;
+    return this;
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const u = new URL(req.url ?? '/', 'http://x');
+      const params = req.method === 'POST' ? new URLSearchParams(body) : u.searchParams;
+      this.hits.push({ method: req.method ?? '', params, headers: req.headers });
+      const c = this.script.shift() ?? this.fallback;
+      if (c === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      if (c === 'hang') return;
+      const text = c.json !== undefined ? JSON.stringify(c.json) : (c.body ?? '');
+      res.writeHead(c.status ?? 200, {
+        'content-type': c.json !== undefined ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
+        ...c.headers,
+      });
+      res.end(text);
+    });
+  }
+
+  stop(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((r) => this.server.close(() => r()));
+  }
+}
