@@ -59,6 +59,13 @@ export interface TestWiki {
     /** A user that logs in through the test-only REDIRECT provider. */
     redirect: WikiAccount;
   };
+  /**
+   * The field that selects the test-only REDIRECT provider (TestRedirectAuth) in the first
+   * clientlogin request: send `values(...)` (i.e. `testidp=1`) together with loginreturnurl and
+   * logintoken, instead of username/password. The provider always logs in `users.redirect`
+   * (the userName argument is accepted for symmetry and ignored).
+   */
+  redirectField: { name: string; values(userName?: string): Record<string, string> };
   /** QuestyCaptcha question and answer. */
   captcha: { question: string; answer: string };
   /** Compute the RFC 6238 code for a secret (SHA-1, 6 digits, 30 s) at time t (ms, default now). */

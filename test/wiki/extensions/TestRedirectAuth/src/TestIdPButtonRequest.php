@@ -1,0 +1,39 @@
+<?php
+
+namespace MediaWiki\Extension\TestRedirectAuth;
+
+use MediaWiki\Auth\ButtonAuthenticationRequest;
+
+/**
+ * The "Log in with TestIdP" button. Submitting `testidp=1` in the first clientlogin
+ * request selects the TestRedirectAuth provider.
+ */
+class TestIdPButtonRequest extends ButtonAuthenticationRequest {
+	public const NAME = 'testidp';
+
+	/** @var bool Set by loadFromSubmission() (declared to avoid PHP 8.2 dynamic properties) */
+	public $testidp = false;
+
+	public function __construct() {
+		parent::__construct(
+			self::NAME,
+			wfMessage( 'testredirectauth-button' ),
+			wfMessage( 'testredirectauth-button-help' ),
+			true
+		);
+	}
+
+	/**
+	 * @param array $data
+	 * @return TestIdPButtonRequest
+	 */
+	public static function __set_state( $data ) {
+		$ret = new static();
+		foreach ( $data as $k => $v ) {
+			if ( $k !== 'label' && $k !== 'help' && $k !== 'name' ) {
+				$ret->$k = $v;
+			}
+		}
+		return $ret;
+	}
+}

@@ -1,0 +1,33 @@
+<?php
+/**
+ * Fake identity provider for the TestRedirectAuth extension (test only).
+ *
+ * GET /idp.php?client_id=mediawiki&state=STATE&redirect_uri=URL[&deny=1]
+ *   -> 302 to URL?code=CODE&state=STATE          (CODE = first 32 hex of HMAC-SHA256(STATE, secret))
+ *   -> 302 to URL?error=access_denied&state=STATE (when deny=1)
+ * Anything malformed -> 400.
+ */
+
+$secret = (string)getenv( 'MWTEST_IDP_SECRET' );
+$redirectUri = $_GET['redirect_uri'] ?? '';
+$state = $_GET['state'] ?? '';
+
+if ( !is_string( $redirectUri ) || !preg_match( '#^https?://#i', $redirectUri )
+	|| !is_string( $state ) || $state === '' || $secret === ''
+) {
+	http_response_code( 400 );
+	header( 'Content-Type: text/plain' );
+	echo "idp: bad request (need state and an http(s) redirect_uri)\n";
+	return;
+}
+
+if ( !empty( $_GET['deny'] ) ) {
+	$query = [ 'error' => 'access_denied', 'state' => $state ];
+} else {
+	$query = [ 'code' => substr( hash_hmac( 'sha256', $state, $secret ), 0, 32 ), 'state' => $state ];
+}
+$sep = strpos( $redirectUri, '?' ) === false ? '?' : '&';
+$location = $redirectUri . $sep . http_build_query( $query );
+header( 'Location: ' . $location, true, 302 );
+header( 'Content-Type: text/plain' );
+echo "Redirecting to $location\n";
