@@ -12,18 +12,18 @@
  * /idp.php (fake identity provider for the TestRedirectAuth extension), static files under /w/.
  */
 
-$mwDir = getenv( 'MWTEST_MW' ) ?: '/usr/share/mediawiki';
-$conf = getenv( 'MWTEST_CONF' );
-$log = getenv( 'MWTEST_LOG' );
+$mwtestMwDir = getenv( 'MWTEST_MW' ) ?: '/usr/share/mediawiki';
+$mwtestConf = getenv( 'MWTEST_CONF' );
+$mwtestLog = getenv( 'MWTEST_LOG' );
 
-$uri = $_SERVER['REQUEST_URI'] ?? '/';
-$path = parse_url( $uri, PHP_URL_PATH );
-if ( !is_string( $path ) || $path === '' ) {
-	$path = '/';
+$mwtestUri = $_SERVER['REQUEST_URI'] ?? '/';
+$mwtestPath = parse_url( $mwtestUri, PHP_URL_PATH );
+if ( !is_string( $mwtestPath ) || $mwtestPath === '' ) {
+	$mwtestPath = '/';
 }
 
 // ---- request log (written synchronously, before the request is handled) ----
-if ( $log ) {
+if ( $mwtestLog ) {
 	$cookieNames = [];
 	foreach ( explode( ';', $_SERVER['HTTP_COOKIE'] ?? '' ) as $pair ) {
 		$pair = trim( $pair );
@@ -39,7 +39,7 @@ if ( $log ) {
 	$action = $_POST['action'] ?? $_GET['action'] ?? null;
 	$entry = [
 		'method' => $_SERVER['REQUEST_METHOD'] ?? 'GET',
-		'path' => $path,
+		'path' => $mwtestPath,
 		'paramNames' => $paramNames,
 		'cookieNames' => $cookieNames,
 		'time' => microtime( true ),
@@ -47,53 +47,58 @@ if ( $log ) {
 	if ( is_string( $action ) ) {
 		$entry['action'] = $action;
 	}
-	file_put_contents( $log, json_encode( $entry, JSON_UNESCAPED_SLASHES ) . "\n", FILE_APPEND | LOCK_EX );
+	file_put_contents( $mwtestLog, json_encode( $entry, JSON_UNESCAPED_SLASHES ) . "\n", FILE_APPEND | LOCK_EX );
 }
 
-function mwtest_run_entry_point( string $mwDir, string $conf, string $script, ?string $pathInfo = null ) {
+/**
+ * Prepare $_SERVER for a MediaWiki entry point. The caller must `require` the returned file
+ * at the top level of this router: entry points and LocalSettings.php assume file (global)
+ * scope, inside a function every `$wgFoo = ...` would silently be a local variable.
+ */
+function mwtest_entry_point( string $mwtestMwDir, string $mwtestConf, string $script, ?string $pathInfo = null ): string {
 	$_SERVER['SCRIPT_NAME'] = "/w/$script";
 	$_SERVER['PHP_SELF'] = "/w/$script" . ( $pathInfo ?? '' );
-	$_SERVER['SCRIPT_FILENAME'] = "$mwDir/$script";
+	$_SERVER['SCRIPT_FILENAME'] = "$mwtestMwDir/$script";
 	if ( $pathInfo !== null ) {
 		$_SERVER['PATH_INFO'] = $pathInfo;
 	} else {
 		unset( $_SERVER['PATH_INFO'] );
 	}
-	define( 'MW_CONFIG_FILE', $conf );
-	chdir( $mwDir );
-	require "$mwDir/$script";
+	define( 'MW_CONFIG_FILE', $mwtestConf );
+	chdir( $mwtestMwDir );
+	return "$mwtestMwDir/$script";
 }
 
-if ( $path === '/' ) {
+if ( $mwtestPath === '/' ) {
 	header( 'Location: /wiki/', true, 302 );
 	return true;
 }
 
-if ( $path === '/idp.php' ) {
+if ( $mwtestPath === '/idp.php' ) {
 	require __DIR__ . '/idp.php';
 	return true;
 }
 
-if ( preg_match( '#^/w/(api|index|load|opensearch_desc)\.php$#', $path, $m ) ) {
-	mwtest_run_entry_point( $mwDir, $conf, $m[1] . '.php' );
-	return true;
-}
-
-if ( preg_match( '#^/w/rest\.php(/.*)?$#', $path, $m ) ) {
-	mwtest_run_entry_point( $mwDir, $conf, 'rest.php', $m[1] ?? '' );
-	return true;
-}
-
-if ( $path === '/wiki' || strpos( $path, '/wiki/' ) === 0 ) {
+$mwtestEntry = null;
+if ( preg_match( '#^/w/(api|index|load|opensearch_desc)\.php$#', $mwtestPath, $m ) ) {
+	$mwtestEntry = mwtest_entry_point( $mwtestMwDir, $mwtestConf, $m[1] . '.php' );
+} elseif ( preg_match( '#^/w/rest\.php(/.*)?$#', $mwtestPath, $m ) ) {
+	$mwtestEntry = mwtest_entry_point( $mwtestMwDir, $mwtestConf, 'rest.php', $m[1] ?? '' );
+} elseif ( $mwtestPath === '/wiki' || strpos( $mwtestPath, '/wiki/' ) === 0 ) {
 	// MediaWiki's PathRouter reads the title from REQUEST_URI using $wgArticlePath.
-	mwtest_run_entry_point( $mwDir, $conf, 'index.php' );
+	$mwtestEntry = mwtest_entry_point( $mwtestMwDir, $mwtestConf, 'index.php' );
+}
+if ( $mwtestEntry !== null ) {
+	// Global scope on purpose (see mwtest_entry_point).
+	unset( $m, $pair, $eq, $cookieNames, $paramNames, $action, $entry, $mwtestUri );
+	require $mwtestEntry;
 	return true;
 }
 
 // ---- static files under /w/ (served here: php -S gave empty bodies for symlinked files) ----
-if ( strpos( $path, '/w/' ) === 0 ) {
-	$rel = rawurldecode( substr( $path, 3 ) );
-	$file = realpath( "$mwDir/$rel" );
+if ( strpos( $mwtestPath, '/w/' ) === 0 ) {
+	$rel = rawurldecode( substr( $mwtestPath, 3 ) );
+	$file = realpath( "$mwtestMwDir/$rel" );
 	$allowed = preg_match( '#^(resources|skins|extensions|images)/#', $rel )
 		&& !preg_match( '/\.(php|json|sql)$/i', $rel );
 	if ( $allowed && $file !== false && is_file( $file ) ) {
@@ -113,5 +118,5 @@ if ( strpos( $path, '/w/' ) === 0 ) {
 
 http_response_code( 404 );
 header( 'Content-Type: text/plain' );
-echo "Not found: $path\n";
+echo "Not found: $mwtestPath\n";
 return true;

@@ -47,7 +47,6 @@ class MwTestSetupFixture extends Maintenance {
 				if ( !$status->isGood() ) {
 					$this->fatalError( "create {$u['name']}: " . $status->getMessage( false, false, 'en' )->text() );
 				}
-				SiteStatsUpdate::factory( [ 'users' => 1 ] )->doUpdate();
 			}
 			$status = $user->changeAuthenticationData( [
 				'username' => $user->getName(),
@@ -90,7 +89,9 @@ class MwTestSetupFixture extends Maintenance {
 			if ( !empty( $u['blocked'] ) ) {
 				$performer = $userFactory->newFromName( $spec['blockPerformer'] ?? 'Admin' );
 				$st = $services->getBlockUserFactory()->newBlockUser(
-					$user, $performer, 'infinity', 'Blocked by the test fixture', []
+					$user, $performer, 'infinity', 'Blocked by the test fixture',
+					// no autoblock: it would block 127.0.0.1, i.e. every test client
+					[ 'isAutoblocking' => false ]
 				)->placeBlockUnsafe();
 				if ( !$st->isOK() ) {
 					$this->fatalError( "block {$u['name']}: " . $st->getMessage( false, false, 'en' )->text() );
