@@ -175,7 +175,7 @@ export class ApiClient {
     for (;;) {
       attempt++;
       const generation = this.generation;
-      if (!options.login && this.reloginFailure && this.user) throw this.reloginFailure;
+      if (!options.login && options.assert !== false && this.reloginFailure && this.user) throw this.reloginFailure;
       let retryAfter: number | undefined;
       try {
         const form = this.encode(params, options);

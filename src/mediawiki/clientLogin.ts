@@ -58,7 +58,10 @@ export interface LoginPrompter {
    * reached the return URL, or undefined if cancelled.
    */
   redirect(target: string, step: LoginStep): Promise<FieldValues | undefined>;
-  /** After a FAIL the wiki can keep its state: return true to try again with it. */
+  /**
+   * After a FAIL: return true to start again in the same session (which keeps what the wiki
+   * learnt, e.g. that a captcha is now needed, and the entered data where the wiki can preserve it).
+   */
   retryAfterFailure?(error: LoginError): Promise<boolean>;
 }
 
@@ -131,8 +134,8 @@ export function toRequests(raw: RawRequest[] | undefined): AuthRequest[] {
     fields: Object.entries(r.fields ?? {}).map(([name, f]) => ({
       name,
       type: f.type ?? 'string',
-      label: f.label ?? name,
-      help: f.help ?? '',
+      label: htmlToText(f.label) ?? name,
+      help: htmlToText(f.help) ?? '',
       optional: f.optional ?? false,
       sensitive: f.sensitive ?? f.type === 'password',
       value: f.value,
@@ -142,7 +145,20 @@ export function toRequests(raw: RawRequest[] | undefined): AuthRequest[] {
   }));
 }
 
-const MESSAGE_FORMAT = 'plaintext';
+// 'plaintext' does not exist for these modules; html is the format whose text survives tag stripping.
+const MESSAGE_FORMAT = 'html';
+const MAX_ROUNDS = 5;
+
+/** Plain text from a short piece of MediaWiki HTML (labels, help, step messages). */
+export function htmlToText(html: string | undefined): string | undefined {
+  if (html === undefined) return undefined;
+  return html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#0?39;/g, "'").replace(/&nbsp;|&#160;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .trim();
+}
 
 export async function clientLogin(client: ApiClient, options: ClientLoginOptions): Promise<ClientLoginResult> {
   checkReturnUrl(options.returnUrl);
@@ -227,20 +243,22 @@ export async function clientLogin(client: ApiClient, options: ClientLoginOptions
         case 'RESTART':
           throw new LoginError(
             'RESTART',
-            `${answer.message ?? 'The external login worked, but no wiki account is linked to it.'} Log in with a wiki account first and link the external account in Special:LinkAccounts, or create an account.`,
+            `${htmlToText(answer.message) ?? 'The external login worked, but no wiki account is linked to it.'} Log in with a wiki account first and link the external account in Special:LinkAccounts, or create an account.`,
             { result: 'RESTART' },
           );
         case 'FAIL':
         default: {
           const code = answer.messagecode ?? 'FAIL';
-          const text = answer.message ?? 'The login failed.';
+          const text = htmlToText(answer.message) ?? 'The login failed.';
           const error = new LoginError(code, text, {
             result: answer.status ?? 'unknown',
             canPreserveState: answer.canpreservestate === true,
             waitSeconds: code === 'login-throttled' ? waitFromText(text) : undefined,
           });
-          if (error.extra.canPreserveState && round === 0 && (await options.prompter.retryAfterFailure?.(error))) {
-            preserveState = true;
+          // Another round in the same session: the wiki may now ask for more (a captcha after bad
+          // logins is only offered to the session that failed), and may keep what was entered.
+          if (round < MAX_ROUNDS - 1 && (await options.prompter.retryAfterFailure?.(error))) {
+            preserveState = error.extra.canPreserveState === true;
             break;
           }
           throw error;
@@ -254,7 +272,7 @@ export async function clientLogin(client: ApiClient, options: ClientLoginOptions
 function makeStep(kind: LoginStep['kind'], requests: AuthRequest[], number: number, prefilled?: Readonly<Record<string, string>>, answer?: ClientLoginAnswer): LoginStep {
   return {
     kind,
-    message: answer?.message,
+    message: htmlToText(answer?.message),
     messageCode: answer?.messagecode,
     requests,
     fields: requests.flatMap((r) => r.fields),

@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { clientLogin, LoginError, type FieldValues, type LoginPrompter, type LoginStep } from '../../src/mediawiki';
 import { wiki } from './hooks';
+import { CAPTCHA_BAD_LOGINS } from '../wiki';
 import { actions, expectReject, newClient } from './helpers';
 
 const RETURN_URL = 'http://127.0.0.1:9/return'; // never reached unless a REDIRECT happens
@@ -10,6 +11,7 @@ const RETURN_URL = 'http://127.0.0.1:9/return'; // never reached unless a REDIRE
 /** A prompter that answers from a script and records what it was shown. */
 class ScriptedPrompter implements LoginPrompter {
   steps: LoginStep[] = [];
+  retryAfterFailure?: (e: LoginError) => Promise<boolean>;
   redirects: string[] = [];
   constructor(
     private readonly answer: (step: LoginStep) => FieldValues | undefined,
@@ -99,26 +101,49 @@ describe('interactive login (action=clientlogin) against the real wiki', () => {
     assert.equal(asked, 2);
   });
 
-  it('captcha: after a bad login the form carries the question; the answer gives PASS', async () => {
+  it('captcha: after bad logins the wiki asks the failing session for the answer; it gives PASS', async () => {
     const { captcha } = wiki().users;
-    // A bad login arms the per-user captcha trigger.
+    // Bad logins arm the per-user captcha trigger.
     const bad = new ScriptedPrompter(() => ({ username: captcha.name, password: 'not it' }));
-    await expectReject(clientLogin(newClient(), { returnUrl: RETURN_URL, prompter: bad }));
+    for (let i = 0; i < CAPTCHA_BAD_LOGINS; i++) await expectReject(clientLogin(newClient(), { returnUrl: RETURN_URL, prompter: bad }));
     let sawQuestion = '';
+    const failures: string[] = [];
     const prompter = new ScriptedPrompter((step) => {
       const values: FieldValues = { username: captcha.name, password: captcha.password };
       const info = step.fields.find((f) => f.name === 'captchaInfo');
       if (info) {
-        sawQuestion = info.label + ' ' + (info.value ?? '');
+        assert.equal(info.type, 'null');
+        sawQuestion = `${info.label} ${info.value ?? ''}`;
         values['captchaWord'] = wiki().captcha.answer;
       }
       return values;
     });
-    // Whether the captcha shows in the first form or in a UI step after the password, answer it.
+    prompter.retryAfterFailure = async (e) => {
+      failures.push(e.code);
+      return failures.length < 3;
+    };
     const result = await clientLogin(newClient(), { returnUrl: RETURN_URL, prompter });
     assert.equal(result.name, captcha.name);
     assert.ok(sawQuestion.includes(wiki().captcha.question), `question shown: ${sawQuestion}`);
     assert.ok(prompter.steps.some((s) => s.fields.some((f) => f.name === 'captchaId' && f.type === 'hidden' && f.value)));
+    assert.equal(failures.length, 1, 'one FAIL (captcha needed), then PASS with the answer');
+  });
+
+  it('captcha: a wrong answer fails again, without losing the way to retry', async () => {
+    const { captcha } = wiki().users;
+    const bad = new ScriptedPrompter(() => ({ username: captcha.name, password: 'not it' }));
+    for (let i = 0; i < CAPTCHA_BAD_LOGINS; i++) await expectReject(clientLogin(newClient(), { returnUrl: RETURN_URL, prompter: bad }));
+    const prompter = new ScriptedPrompter((step) => ({
+      username: captcha.name,
+      password: captcha.password,
+      ...(step.fields.some((f) => f.name === 'captchaWord') ? { captchaWord: 'certainly wrong' } : {}),
+    }));
+    let rounds = 0;
+    prompter.retryAfterFailure = async () => ++rounds < 2;
+    const e = await expectReject(clientLogin(newClient(), { returnUrl: RETURN_URL, prompter }));
+    assert.ok(e instanceof LoginError);
+    assert.equal(rounds, 2);
+    assert.ok(prompter.steps[1].fields.some((f) => f.name === 'captchaWord'));
   });
 
   it('rememberMe asks for the long-lived Token cookie', async () => {

@@ -1,0 +1,123 @@
+// Receives the return of a clientlogin REDIRECT. MediaWiki only accepts an http(s) loginreturnurl,
+// so a vscode:// URI cannot be used directly. Two roads, whichever answers first:
+//  1. a loopback listener on 127.0.0.1 (port 0), passed through env.asExternalUri so that remote and
+//     web set-ups forward it;
+//  2. the extension's URI handler, via env.asExternalUri of `${uriScheme}://publisher.name/return`,
+//     which in VS Code for the Web / code-server is itself an http(s) URL; the loopback landing page
+//     also links there in case the listener is not what the browser reached.
+// A per-login nonce in the path ties the answer to this login. The listener is closed in every outcome.
+
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+export const EXTENSION_ID = 'wikisessions.mediawiki-sessions';
+const RETURN_PATH = '/mediawiki-sessions/return';
+
+/** Answers from the URI handler, by nonce. */
+export class UriReturnHandler implements vscode.UriHandler {
+  private readonly waiting = new Map<string, (params: URLSearchParams) => void>();
+
+  handleUri(uri: vscode.Uri): void {
+    const params = new URLSearchParams(uri.query);
+    const nonce = params.get('mwsnonce') ?? uri.path.split('/').pop() ?? '';
+    const deliver = this.waiting.get(nonce);
+    if (deliver) deliver(params);
+  }
+
+  expect(nonce: string, deliver: (params: URLSearchParams) => void): vscode.Disposable {
+    this.waiting.set(nonce, deliver);
+    return new vscode.Disposable(() => this.waiting.delete(nonce));
+  }
+}
+
+export interface RedirectReturn {
+  /** The http(s) URL to give the wiki as loginreturnurl. */
+  returnUrl: string;
+  /** Resolves with the query that reached the return URL. */
+  wait(token?: vscode.CancellationToken): Promise<URLSearchParams>;
+  dispose(): void;
+}
+
+export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: number): Promise<RedirectReturn> {
+  const nonce = randomBytes(16).toString('hex');
+  let deliver!: (params: URLSearchParams) => void;
+  let fail!: (e: Error) => void;
+  const result = new Promise<URLSearchParams>((resolve, reject) => {
+    deliver = resolve;
+    fail = reject;
+  });
+  result.catch(() => undefined);
+
+  const uriSchemeUri = vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}/return/${nonce}?mwsnonce=${nonce}`);
+  const fromHandler = handler.expect(nonce, deliver);
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== `${RETURN_PATH}/${nonce}`) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found.');
+      return;
+    }
+    deliver(url.searchParams);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(landingPage(uriSchemeUri.toString(), url.search));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const local = vscode.Uri.parse(`http://127.0.0.1:${port}${RETURN_PATH}/${nonce}`);
+
+  let returnUrl: string;
+  const inBrowser = vscode.env.uiKind === vscode.UIKind.Web;
+  if (inBrowser) {
+    // The browser may not reach the extension host's loopback; the workbench's own callback URL does.
+    const external = await vscode.env.asExternalUri(uriSchemeUri);
+    returnUrl = /^https?:$/.test(external.scheme + ':') ? external.toString(true) : (await vscode.env.asExternalUri(local)).toString(true);
+  } else {
+    returnUrl = (await vscode.env.asExternalUri(local)).toString(true);
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  const dispose = () => {
+    if (timer) clearTimeout(timer);
+    fromHandler.dispose();
+    server.closeAllConnections?.();
+    server.close();
+  };
+
+  return {
+    returnUrl,
+    wait(token) {
+      timer = setTimeout(() => fail(new RedirectTimeoutError(timeoutMs)), timeoutMs);
+      token?.onCancellationRequested(() => fail(new RedirectCancelledError()));
+      return result;
+    },
+    dispose,
+  };
+}
+
+export class RedirectTimeoutError extends Error {
+  readonly code = 'redirect-timeout';
+  constructor(ms: number) {
+    super(`No answer came back from the identity provider within ${Math.round(ms / 60000)} minutes. [redirect-timeout] Start the login again.`);
+  }
+}
+
+export class RedirectCancelledError extends Error {
+  readonly code = 'cancelled';
+  constructor() {
+    super('The login was cancelled. [cancelled]');
+  }
+}
+
+function landingPage(handlerUrl: string, search: string): string {
+  const extra = search.replace(/^\?/, '');
+  const href = `${handlerUrl}${extra ? `&${extra}` : ''}`.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>MediaWiki Sessions</title>
+<style>body{font-family:system-ui,sans-serif;max-width:36em;margin:4em auto;line-height:1.5}</style></head>
+<body><h1>Login received</h1><p>You can close this tab and go back to VS Code.</p>
+<p><small>If VS Code did not notice, <a href="${href}">hand the login back to VS Code</a>.</small></p></body></html>`;
+}
