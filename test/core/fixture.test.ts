@@ -310,6 +310,21 @@ describe('test wiki fixture', function () {
     assert.equal((await new RawSession(w).botLogin(bot.lgname, bot.botPassword)).result, 'Success');
   });
 
+  it('invalidateSessions(): a rememberMe Token cookie survives unless resetToken is set', async function () {
+    const { plain } = w.users;
+    const s = new RawSession(w);
+    const pass = await s.clientLogin({ username: plain.name, password: plain.password, rememberMe: '1', loginreturnurl: w.server });
+    assert.equal(pass.status, 'PASS');
+    assert.ok(s.cookies.has(`${w.wikiId}Token`), [...s.cookies.keys()].join());
+    await w.invalidateSessions(plain.name);
+    assert.equal((await s.whoami()).query?.userinfo?.name, plain.name, 'Token cookie logs back in');
+    await w.invalidateSessions(plain.name, { resetToken: true });
+    assert.equal((await s.whoami()).error?.code, 'assertuserfailed');
+    // the password still works
+    const again = await new RawSession(w).clientLogin({ username: plain.name, password: plain.password, loginreturnurl: w.server });
+    assert.equal(again.status, 'PASS');
+  });
+
   it('request log: one entry per request with parameter and cookie names only', async function () {
     const s = new RawSession(w);
     w.clearRequests();

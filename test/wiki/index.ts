@@ -346,6 +346,10 @@ $wgEnableUserEmail = false;
 $wgEmailAuthentication = false;
 $wgJobRunRate = 0;
 
+# Edit rate limits high enough for bursts of test edits (1.39's default is 90/min per user and
+# 8/min per IP, and bot-password sessions were measured to hit it despite noratelimit).
+$wgRateLimits['edit'] = [ 'ip' => [ 1000, 60 ], 'newbie' => [ 1000, 60 ], 'user' => [ 1000, 60 ] ];
+
 # Login throttle (per user and IP): ${THROTTLE_COUNT} attempts per ${THROTTLE_SECONDS} s.
 $wgPasswordAttemptThrottle = [ [ 'count' => ${THROTTLE_COUNT}, 'seconds' => ${THROTTLE_SECONDS} ] ];
 
@@ -633,9 +637,11 @@ export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedW
     async resetThrottles(): Promise<void> {
       await cacheTool(['reset-throttles']);
     },
-    async invalidateSessions(userName: string): Promise<void> {
-      const canonical = userName.replace(/_/g, ' ').trim();
-      await cacheTool(['invalidate-sessions', canonical.charAt(0).toUpperCase() + canonical.slice(1)]);
+    async invalidateSessions(userName: string, o: { resetToken?: boolean } = {}): Promise<void> {
+      const trimmed = userName.replace(/_/g, ' ').trim();
+      const canonical = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+      if (o.resetToken) await maintenanceRun('invalidateUserSessions.php', ['--user', canonical]);
+      await cacheTool(['invalidate-sessions', canonical]);
     },
     maintenance: maintenanceRun,
     async revisionCount(title: string): Promise<number> {

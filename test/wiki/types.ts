@@ -75,8 +75,13 @@ export interface TestWiki {
   clearRequests(): void;
   /** Clear login throttle and captcha bad-login counters. */
   resetThrottles(): Promise<void>;
-  /** Delete the server-side sessions of a user (the cookies stop working). */
-  invalidateSessions(userName: string): Promise<void>;
+  /**
+   * Delete the server-side sessions of a user (the cookies stop working), normal and
+   * bot-password ones; like the sessions expiring. A `Token` cookie from rememberMe=1 still
+   * logs the user back in, unless `resetToken` is set: then the user's token is changed too
+   * (maintenance/invalidateUserSessions.php, "log out everywhere"). Bot passwords stay valid.
+   */
+  invalidateSessions(userName: string, opts?: { resetToken?: boolean }): Promise<void>;
   /** Run a maintenance script with the wiki's config, returns stdout. */
   maintenance(script: string, args: string[]): Promise<string>;
   /** Number of revisions of a page (0 if missing), read directly from the DB or API. */
