@@ -1,0 +1,44 @@
+/**
+ * Extension-host side of the real-VS-Code tests: VS Code loads this module (payload
+ * extensionTestsPath) inside the extension host, with the extension under development loaded, and
+ * calls run(). run() resolving means exit code 0, rejecting means 1; the code reaches the test
+ * runner through the workbench's codeAutomationExit.
+ *
+ * Runs every compiled out/test/vscode/suite/**\/*.test.js with mocha (BDD: describe/it).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { format } from 'node:util';
+import Mocha from 'mocha';
+import { GREP_ENV, SUITE_OUTPUT_MARKER } from '../protocol';
+
+export async function run(): Promise<void> {
+  // Route mocha's report through console.log, marked, so host.ts can tell it apart from the
+  // workbench log; one console.log call per line keeps the order intact.
+  const base = Mocha.reporters.Base as unknown as { consoleLog: (...args: unknown[]) => void; useColors: boolean };
+  base.useColors = false;
+  base.consoleLog = (...args: unknown[]) => {
+    for (const line of format(...args).split('\n')) console.log(`${SUITE_OUTPUT_MARKER}${line}`);
+  };
+
+  const mocha = new Mocha({
+    ui: 'bdd',
+    reporter: 'spec',
+    timeout: 60_000,
+    slow: 5_000,
+    color: false,
+    grep: process.env[GREP_ENV] || undefined,
+  });
+
+  const files = fs
+    .readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()
+    .map((f) => path.join(__dirname, f));
+  for (const file of files) mocha.addFile(file);
+  if (files.length === 0) throw new Error(`no *.test.js files under ${__dirname}`);
+
+  await mocha.loadFilesAsync();
+  const failures = await new Promise<number>((resolve) => mocha.run(resolve));
+  if (failures > 0) throw new Error(`${failures} extension-host test(s) failed`);
+}

@@ -1,0 +1,65 @@
+/**
+ * Root hooks for the UI tests (plain mocha in Node, driving the workbench with Playwright):
+ * one code-server and one workbench window for the whole UI run, with the extension under
+ * development loaded (or a .vsix installed, when $VSCODE_TEST_VSIX is set).
+ *
+ * run.ts passes these as rootHooks; `mocha --require out/test/vscode/ui/hooks.js` works too.
+ * Tests get the window with workbench(), the server with codeServer().
+ */
+import type * as Mocha from 'mocha';
+import {
+  type CodeServer,
+  type Workbench,
+  openWorkbench,
+  repoRoot,
+  screenshot,
+  startCodeServer,
+} from '../host';
+
+let server: CodeServer | undefined;
+let current: Workbench | undefined;
+
+/** The workbench window the UI tests share. */
+export function workbench(): Workbench {
+  if (!current) throw new Error('workbench not started: run UI tests through run.ts or with --require out/test/vscode/ui/hooks.js');
+  return current;
+}
+
+/** The code-server the UI tests share. */
+export function codeServer(): CodeServer {
+  if (!server) throw new Error('code-server not started');
+  return server;
+}
+
+/**
+ * Reloads the window (fresh extension host, same user data: SecretStorage and settings survive).
+ */
+export async function reloadWorkbench(): Promise<Workbench> {
+  const { page } = workbench();
+  await page.reload();
+  await page.locator('#workbench\\.parts\\.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+  return workbench();
+}
+
+export const mochaHooks: Mocha.RootHookObject = {
+  async beforeAll(this: Mocha.Context) {
+    this.timeout(120_000);
+    const vsix = process.env.VSCODE_TEST_VSIX;
+    server = await startCodeServer({ vsix: vsix || undefined });
+    current = await openWorkbench(server, { extensionDevelopmentPath: vsix ? undefined : repoRoot });
+  },
+  async afterEach(this: Mocha.Context) {
+    const test = this.currentTest;
+    if (current && test?.state === 'failed') {
+      const file = await screenshot(current.page, `FAILED ${test.fullTitle()}`).catch(() => undefined);
+      if (file) process.stderr.write(`  screenshot: ${file}\n`);
+    }
+  },
+  async afterAll(this: Mocha.Context) {
+    this.timeout(30_000);
+    await current?.close();
+    await server?.stop();
+    current = undefined;
+    server = undefined;
+  },
+};
