@@ -1,7 +1,58 @@
-import type * as vscode from 'vscode';
+// Wiring only: the core is in src/mediawiki, the VS Code parts in src/vscode.
+import * as vscode from 'vscode';
+import type { MediaWikiSessionsChangeEvent, MediaWikiSessionsExtension } from './api/mediawiki-sessions';
+import { createExtensionApi } from './vscode/api';
+import { AUTH_PROVIDER_ID, MediaWikiAuthProvider } from './vscode/authProvider';
+import { registerCommands } from './vscode/commands';
+import { Log } from './vscode/log';
+import { LoginFlows } from './vscode/loginFlow';
+import { UriReturnHandler } from './vscode/redirectReceiver';
+import { SessionManager } from './vscode/sessions';
+import { transportOptions } from './vscode/settings';
+import { StatusBar } from './vscode/statusBar';
+import { Storage, isOurKey } from './vscode/storage';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Wired up in src/vscode/.
+export async function activate(context: vscode.ExtensionContext): Promise<MediaWikiSessionsExtension> {
+  const started = performance.now();
+  const log = new Log();
+  context.subscriptions.push(log);
+
+  let flows: LoginFlows | undefined;
+  const sessions = new SessionManager(new Storage(context.secrets, context.globalState), {
+    transportOptions: () => transportOptions((line) => log.trace(line)),
+    interactiveRelogin: (account, client) => (flows as LoginFlows).relogin(account, client),
+    log: (line) => log.info(line),
+  });
+  await sessions.load(); // SecretStorage only: no network during activation
+
+  const uriHandler = new UriReturnHandler();
+  context.subscriptions.push(vscode.window.registerUriHandler(uriHandler));
+  flows = new LoginFlows(sessions, log, uriHandler);
+
+  const status = new StatusBar(sessions);
+  context.subscriptions.push(status);
+  const auth = new MediaWikiAuthProvider(sessions, flows);
+  context.subscriptions.push(auth, vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'MediaWiki', auth, { supportsMultipleAccounts: true }));
+
+  const changes = new vscode.EventEmitter<MediaWikiSessionsChangeEvent>();
+  context.subscriptions.push(changes);
+  const listener = sessions.onDidChange((sites) => {
+    status.update();
+    auth.refresh();
+    changes.fire({ sites });
+  });
+  context.subscriptions.push({ dispose: () => listener.dispose() });
+
+  // Another window logged in or out: follow it.
+  context.subscriptions.push(
+    context.secrets.onDidChange((e) => {
+      if (isOurKey(e.key)) void sessions.onSecretsChanged(e.key);
+    }),
+  );
+
+  registerCommands(context, sessions, flows, log, status);
+  log.info(`activated in ${(performance.now() - started).toFixed(1)} ms; ${sessions.sites().length} wiki(s), ${sessions.accounts().length} account(s) restored`);
+  return createExtensionApi(sessions, flows, changes.event);
 }
 
 export function deactivate(): void {}

@@ -3,7 +3,7 @@
 // hidden -> sent as is (by the core), null -> shown as information (e.g. a captcha question).
 
 import * as vscode from 'vscode';
-import type { AuthRequest, FieldValues, LoginField, LoginPrompter, LoginStep } from '../mediawiki';
+import type { AuthRequest, FieldValues, LoginError, LoginField, LoginPrompter, LoginStep } from '../mediawiki';
 
 export interface VsCodePrompterOptions {
   siteName: string;
@@ -17,6 +17,8 @@ export interface VsCodePrompterOptions {
 const HANDLED_BY_CORE = new Set(['rememberMe']);
 
 export class VsCodePrompter implements LoginPrompter {
+  retryAfterFailure?: (error: LoginError) => Promise<boolean>;
+
   constructor(private readonly options: VsCodePrompterOptions) {}
 
   async fill(step: LoginStep): Promise<FieldValues | undefined> {

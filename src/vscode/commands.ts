@@ -1,0 +1,181 @@
+// The "MediaWiki: …" commands. Each takes an optional argument object so tasks, tests and other
+// extensions can script it; without one it asks. With arguments, failures reject the command
+// (after logging); without, they are shown to the user.
+import * as vscode from 'vscode';
+import { errorText, showError } from './errors';
+import type { Log } from './log';
+import type { AddWikiArgs, LogInArgs, LoginFlows } from './loginFlow';
+import type { SessionManager } from './sessions';
+import type { StatusBar } from './statusBar';
+import type { AccountRecord, SiteRecord } from './storage';
+
+export interface AccountArgs {
+  site?: string;
+  /** User name of the account. */
+  account?: string;
+}
+
+/** What commands return: never a secret. */
+export interface AccountSummary {
+  site: string;
+  siteName: string;
+  user: string;
+  userId: number;
+  method: AccountRecord['method'];
+  state: AccountRecord['state'];
+  current: boolean;
+  passwordStored: boolean;
+}
+
+export function summary(a: AccountRecord, sessions: SessionManager): AccountSummary {
+  return {
+    site: a.apiUrl,
+    siteName: sessions.site(a.apiUrl)?.name ?? a.apiUrl,
+    user: a.userName,
+    userId: a.userId,
+    method: a.method,
+    state: a.state,
+    current: a.current,
+    passwordStored: a.passwordStored,
+  };
+}
+
+export function registerCommands(context: vscode.ExtensionContext, sessions: SessionManager, flows: LoginFlows, log: Log, status: StatusBar): void {
+  const run = <A, R>(name: string, title: string, fn: (args: A | undefined) => Promise<R>) =>
+    context.subscriptions.push(
+      vscode.commands.registerCommand(name, async (args?: A) => {
+        const scripted = args !== undefined && args !== null && typeof args === 'object';
+        try {
+          return await fn(scripted ? args : undefined);
+        } catch (e) {
+          if (scripted) {
+            log.error(`${title}: ${errorText(e)}`);
+            throw e;
+          }
+          await showError(log, title, e);
+          return undefined;
+        }
+      }),
+    );
+
+  run<AddWikiArgs, SiteRecord | undefined>('mediawiki.addWiki', vscode.l10n.t('Add Wiki'), (args) => flows.addWiki(args));
+
+  run<LogInArgs, AccountSummary | undefined>('mediawiki.logIn', vscode.l10n.t('Log In'), async (args) => {
+    const account = await flows.logIn(args);
+    return account && summary(account, sessions);
+  });
+
+  run<AccountArgs, boolean>('mediawiki.logOut', vscode.l10n.t('Log Out'), async (args) => {
+    const account = await pickAccount(sessions, args, vscode.l10n.t('Log out of which account?'));
+    if (!account) return false;
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Logging out…') }, () => sessions.logout(account));
+    log.info(`logged out ${account.userName} at ${account.apiUrl}`);
+    return true;
+  });
+
+  run<AccountArgs, AccountSummary | undefined>('mediawiki.switchAccount', vscode.l10n.t('Switch Account'), async (args) => {
+    const site = args?.site ? sessions.findSite(args.site) : await flows.pickSite(undefined, vscode.l10n.t('Switch the account of which wiki?'));
+    if (!site) return undefined;
+    let account: AccountRecord | undefined;
+    if (args?.account) {
+      account = sessions.account(site.apiUrl, args.account);
+      if (!account) throw new Error(vscode.l10n.t('No stored account {0} for {1}.', args.account, site.name));
+    } else {
+      const other = { label: `$(add) ${vscode.l10n.t('Log in with another account…')}`, account: undefined as AccountRecord | undefined };
+      const picked = await vscode.window.showQuickPick(
+        [...sessions.accounts(site.apiUrl).map((a) => ({ label: a.userName, description: a.current ? vscode.l10n.t('current') : a.state === 'expired' ? vscode.l10n.t('expired') : undefined, account: a as AccountRecord | undefined })), other],
+        { title: vscode.l10n.t('Switch Account on {0}', site.name), ignoreFocusOut: true },
+      );
+      if (!picked) return undefined;
+      account = picked.account ?? (await flows.logIn({ site: site.apiUrl }));
+      if (!account) return undefined;
+    }
+    await sessions.switchTo(account);
+    const now = sessions.account(account.apiUrl, account.userName);
+    return now && summary(now, sessions);
+  });
+
+  run<{ site?: string }, boolean>('mediawiki.removeWiki', vscode.l10n.t('Remove Wiki'), async (args) => {
+    const site = args?.site ? sessions.findSite(args.site) : await flows.pickSite(undefined, vscode.l10n.t('Remove which wiki?'));
+    if (!site) return false;
+    if (!args) {
+      const remove = vscode.l10n.t('Remove');
+      const ok = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Remove {0}? Its accounts are logged out and their stored sessions and passwords deleted.', site.name),
+        { modal: true },
+        remove,
+      );
+      if (ok !== remove) return false;
+    }
+    await sessions.removeSite(site.apiUrl);
+    log.info(`removed ${site.name}`);
+    return true;
+  });
+
+  run<{ site?: string; account?: string }, AccountSummary | undefined>('mediawiki.checkSession', vscode.l10n.t('Check Session'), async (args) => {
+    const account = await pickAccount(sessions, args, vscode.l10n.t('Check which session?'));
+    if (!account) return undefined;
+    const client = await sessions.client(account);
+    const user = client && (await client.checkSession());
+    if (!user) await sessions.markExpired(account);
+    const now = sessions.account(account.apiUrl, account.userName) ?? account;
+    if (!args) {
+      const site = sessions.site(account.apiUrl)?.name ?? account.apiUrl;
+      if (user) void vscode.window.showInformationMessage(vscode.l10n.t('{0}: logged in as {1}.', site, user.name));
+      else void vscode.window.showWarningMessage(vscode.l10n.t('{0}: the session of {1} has expired. [assertuserfailed]', site, account.userName));
+    }
+    return summary(now, sessions);
+  });
+
+  run<unknown, void>('mediawiki.showLog', vscode.l10n.t('Show Log'), async () => log.show());
+
+  // The status bar's click: the actions that make sense now.
+  run<unknown, void>('mediawiki.statusMenu', 'MediaWiki', async () => {
+    type Item = vscode.QuickPickItem & { action?: () => Thenable<unknown> };
+    const items: Item[] = [];
+    for (const a of sessions.accounts()) {
+      const site = sessions.site(a.apiUrl)?.name ?? a.apiUrl;
+      if (a.state === 'expired') items.push({ label: `$(warning) ${vscode.l10n.t('Log in again as {0} on {1}', a.userName, site)}`, action: () => vscode.commands.executeCommand('mediawiki.logIn', { site: a.apiUrl, method: a.method === 'botpassword' ? 'botpassword' : 'interactive', username: a.method === 'botpassword' ? a.loginName : undefined }) });
+      items.push({ label: `$(sign-out) ${vscode.l10n.t('Log out {0} on {1}', a.userName, site)}`, action: () => vscode.commands.executeCommand('mediawiki.logOut', { site: a.apiUrl, account: a.userName }) });
+    }
+    items.push(
+      { label: `$(sign-in) ${vscode.l10n.t('Log In…')}`, action: () => vscode.commands.executeCommand('mediawiki.logIn') },
+      { label: `$(account) ${vscode.l10n.t('Switch Account…')}`, action: () => vscode.commands.executeCommand('mediawiki.switchAccount') },
+      { label: `$(add) ${vscode.l10n.t('Add Wiki…')}`, action: () => vscode.commands.executeCommand('mediawiki.addWiki') },
+      { label: `$(output) ${vscode.l10n.t('Show Log')}`, action: () => vscode.commands.executeCommand('mediawiki.showLog') },
+    );
+    const picked = await vscode.window.showQuickPick(items, { title: 'MediaWiki Sessions' });
+    await picked?.action?.();
+  });
+
+  // For tests and troubleshooting: what the status bar shows and which accounts exist (no secrets).
+  context.subscriptions.push(
+    vscode.commands.registerCommand('mediawiki.internal.state', () => ({
+      statusText: status.text,
+      statusWarning: status.isWarning,
+      sites: sessions.sites(),
+      accounts: sessions.accounts().map((a) => summary(a, sessions)),
+    })),
+  );
+}
+
+async function pickAccount(sessions: SessionManager, args: AccountArgs | undefined, placeHolder: string): Promise<AccountRecord | undefined> {
+  if (args?.site) {
+    const site = sessions.findSite(args.site);
+    if (!site) throw new Error(vscode.l10n.t('{0} is not a registered wiki.', args.site));
+    const account = args.account ? sessions.account(site.apiUrl, args.account) : sessions.currentAccount(site.apiUrl);
+    if (!account) throw new Error(vscode.l10n.t('No account is logged in to {0}.', site.name));
+    return account;
+  }
+  const accounts = sessions.accounts();
+  if (accounts.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No MediaWiki account is logged in.'));
+    return undefined;
+  }
+  if (accounts.length === 1 && args) return accounts[0];
+  const picked = await vscode.window.showQuickPick(
+    accounts.map((a) => ({ label: a.userName, description: sessions.site(a.apiUrl)?.name ?? a.apiUrl, detail: a.state === 'expired' ? vscode.l10n.t('session expired') : undefined, account: a })),
+    { placeHolder, ignoreFocusOut: true },
+  );
+  return picked?.account;
+}

@@ -1,0 +1,265 @@
+// The login conversations: which wiki, which method, the credentials, then the core does the rest.
+// Everything can be scripted through arguments (tasks, tests, sibling extensions); what is not given
+// is asked for. Escape anywhere cancels cleanly: nothing is stored and the return listener closes.
+
+import * as vscode from 'vscode';
+import {
+  ApiClient, InputError, LoginError, clientLogin, discoverSite, loginWithBotPassword,
+  type FieldValues, type LoginStep,
+} from '../mediawiki';
+import type { Log } from './log';
+import { VsCodePrompter } from './prompter';
+import { openRedirectReturn, type UriReturnHandler } from './redirectReceiver';
+import type { SessionManager } from './sessions';
+import { settings, transportOptions } from './settings';
+import type { AccountRecord, SiteRecord } from './storage';
+
+export type LoginMethodChoice = 'botpassword' | 'interactive';
+
+export interface AddWikiArgs {
+  url?: string;
+}
+
+export interface LogInArgs {
+  /** Any URL of a registered wiki (or of a new one, which is then added). */
+  site?: string;
+  method?: LoginMethodChoice;
+  username?: string;
+  password?: string;
+  /** Keep the bot password in SecretStorage for automatic re-login. */
+  rememberPassword?: boolean;
+  domain?: string;
+  /** Interactive login: answers for fields, by field name (e.g. OATHToken, captchaWord). */
+  values?: Record<string, string>;
+  /** Interactive login: ask the wiki for a long-lived session. */
+  rememberMe?: boolean;
+  /** Do not show error notifications; reject instead (for scripted callers). */
+  silent?: boolean;
+}
+
+export class LoginFlows {
+  constructor(
+    private readonly sessions: SessionManager,
+    private readonly log: Log,
+    private readonly uriHandler: UriReturnHandler,
+  ) {}
+
+  async addWiki(args: AddWikiArgs = {}): Promise<SiteRecord | undefined> {
+    const url =
+      args.url ??
+      (await vscode.window.showInputBox({
+        title: vscode.l10n.t('Add Wiki'),
+        prompt: vscode.l10n.t('Paste any address of the wiki: a page, the main page, or its api.php.'),
+        placeHolder: 'https://en.wikipedia.org/wiki/Main_Page',
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter an address.')),
+      }));
+    if (url === undefined) return undefined;
+    const info = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Looking for the wiki at {0}…', url.trim()), cancellable: true },
+      (_p, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return discoverSite(url, { transport: transportOptions((l) => this.log.trace(l)), signal: abort.signal });
+      },
+    );
+    const site = await this.sessions.addSite(info);
+    this.log.info(`added ${site.name} (${site.apiUrl}, ${site.generator})`);
+    if (site.requiresLogin) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0} is private: log in to read it. [readapidenied]', site.name));
+    }
+    return site;
+  }
+
+  /** Finds or asks for the site; `Add Wiki…` is the last choice. */
+  async pickSite(siteArg?: string, placeHolder?: string): Promise<SiteRecord | undefined> {
+    if (siteArg) {
+      const found = this.sessions.findSite(siteArg);
+      return found ?? (await this.addWiki({ url: siteArg }));
+    }
+    const sites = this.sessions.sites();
+    const add = { label: `$(add) ${vscode.l10n.t('Add Wiki…')}`, site: undefined as SiteRecord | undefined };
+    const items = [
+      ...sites.map((s) => {
+        const account = this.sessions.currentAccount(s.apiUrl);
+        return {
+          label: s.name,
+          description: new URL(s.apiUrl).host,
+          detail: account ? vscode.l10n.t('Logged in as {0}', account.userName) : undefined,
+          site: s as SiteRecord | undefined,
+        };
+      }),
+      add,
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('MediaWiki: Log In'), placeHolder: placeHolder ?? vscode.l10n.t('Which wiki?'), ignoreFocusOut: true });
+    if (!picked) return undefined;
+    return picked.site ?? (await this.addWiki());
+  }
+
+  async logIn(args: LogInArgs = {}): Promise<AccountRecord | undefined> {
+    const site = await this.pickSite(args.site);
+    if (!site) return undefined;
+    const method = args.method ?? (await this.pickMethod(site));
+    if (!method) return undefined;
+    const client = this.sessions.newClient(site.apiUrl);
+    const result = method === 'botpassword' ? await this.botPassword(site, client, args) : await this.interactive(site, client, args);
+    if (!result) return undefined;
+    const account = await this.sessions.saveLogin(site, client, result);
+    this.log.info(`logged in to ${site.name} as ${account.userName} (${method})`);
+    if (!args.silent) void vscode.window.setStatusBarMessage(vscode.l10n.t('Logged in to {0} as {1}', site.name, account.userName), 5000);
+    return account;
+  }
+
+  private async pickMethod(site: SiteRecord): Promise<LoginMethodChoice | undefined> {
+    const preset = settings().defaultLoginMethod;
+    if (preset !== 'ask') return preset;
+    const picked = await vscode.window.showQuickPick(
+      [
+        { label: vscode.l10n.t('Bot password'), description: 'User@appid', detail: vscode.l10n.t('For scripts and editing. Create one on Special:BotPasswords.'), method: 'botpassword' as const },
+        { label: vscode.l10n.t('Interactive'), description: vscode.l10n.t('password, 2FA, captcha, SSO'), detail: vscode.l10n.t('Log in the way the wiki asks: two-factor codes, captchas and external identity providers.'), method: 'interactive' as const },
+      ],
+      { title: vscode.l10n.t('Log in to {0}', site.name), placeHolder: vscode.l10n.t('How do you want to log in?'), ignoreFocusOut: true },
+    );
+    return picked?.method;
+  }
+
+  /** Bot password: User@appid, the password, and whether to keep it. Returns the login meta. */
+  async botPassword(site: SiteRecord, client: ApiClient, args: LogInArgs, fixedName?: string) {
+    const username = fixedName ?? args.username ?? (await vscode.window.showInputBox({
+      title: vscode.l10n.t('{0}: bot password login name', site.name),
+      prompt: vscode.l10n.t('The login name from Special:BotPasswords, as User@appid.'),
+      placeHolder: 'Alice@vscode',
+      ignoreFocusOut: true,
+      validateInput: (v) => {
+        if (!v.trim()) return vscode.l10n.t('Enter the login name.');
+        if (!v.includes('@')) return { message: vscode.l10n.t('A bot password login name has the form User@appid (see Special:BotPasswords). Without "@" the main account password is used, which wikis are phasing out.'), severity: vscode.InputBoxValidationSeverity.Warning };
+        return undefined;
+      },
+    }));
+    if (username === undefined) return undefined;
+    if (!username.trim()) throw new InputError('empty-username', vscode.l10n.t('The user name is empty.'));
+    const password = args.password ?? (await vscode.window.showInputBox({
+      title: vscode.l10n.t('{0}: password for {1}', site.name, username),
+      prompt: vscode.l10n.t('The generated bot password (shown once on Special:BotPasswords).'),
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => {
+        if (!v) return vscode.l10n.t('Enter the password.');
+        if (v !== v.trim()) return { message: vscode.l10n.t('The password starts or ends with a space. Bot passwords never do: remove it if it was copied by mistake.'), severity: vscode.InputBoxValidationSeverity.Warning };
+        return undefined;
+      },
+    }));
+    if (password === undefined) return undefined;
+    this.log.addSecret(password);
+    if (args.password !== undefined && password !== password.trim()) {
+      throw new InputError('password-spaces', vscode.l10n.t('The password starts or ends with a space. Bot passwords never do; pass it without the spaces.'));
+    }
+    if (!(await this.confirmTransport(site))) return undefined;
+    let remember = args.rememberPassword;
+    if (remember === undefined && fixedName === undefined) {
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: vscode.l10n.t('Don\'t remember the password'), detail: vscode.l10n.t('When the session ends, you will be asked again.'), remember: false },
+          { label: vscode.l10n.t('Remember the password'), detail: vscode.l10n.t('Kept in VS Code\'s secret storage (the OS keychain) to log in again automatically.'), remember: true },
+        ],
+        { title: vscode.l10n.t('{0}: remember password?', site.name), ignoreFocusOut: true },
+      );
+      if (!pick) return undefined;
+      remember = pick.remember;
+    }
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Logging in to {0} as {1}…', site.name, username) },
+      () => loginWithBotPassword(client, { username, password, domain: args.domain }),
+    );
+    return { method: 'botpassword' as const, loginName: username, domain: args.domain, rememberPassword: remember ? password : undefined };
+  }
+
+  /** clientlogin: the wiki drives the steps; REDIRECT goes through the browser and back. */
+  async interactive(site: SiteRecord, client: ApiClient, args: LogInArgs, fixedName?: string) {
+    if (!(await this.confirmTransport(site))) return undefined;
+    const scripted: Record<string, string> = { ...args.values };
+    if (args.username ?? fixedName) scripted['username'] = (args.username ?? fixedName) as string;
+    if (args.password) scripted['password'] = args.password;
+    for (const v of Object.values(scripted)) this.log.addSecret(v.length >= 8 ? v : undefined);
+    const receiver = await openRedirectReturn(this.uriHandler, settings().redirectTimeoutMinutes * 60_000);
+    try {
+      const cts = new vscode.CancellationTokenSource();
+      const prompter = new VsCodePrompter({
+        siteName: site.name,
+        scripted,
+        redirect: async (target: string, step: LoginStep) => {
+          this.log.info(`opening the identity provider for ${site.name} in the browser`);
+          const opened = await vscode.env.openExternal(vscode.Uri.parse(target, true));
+          if (!opened) return undefined;
+          const wait = receiver.wait(cts.token);
+          const params = await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Waiting for the login in the browser…'), cancellable: true },
+            (_p, token) => {
+              token.onCancellationRequested(() => cts.cancel());
+              return wait;
+            },
+          );
+          const error = params.get('error');
+          if (error) {
+            throw new LoginError(error, params.get('error_description') ?? vscode.l10n.t('The identity provider refused the login.'));
+          }
+          // Only the fields the wiki asked for go back (the return URL may carry others).
+          const wanted = new Set(step.fields.map((f) => f.name));
+          const values: FieldValues = {};
+          for (const [k, v] of params) if (wanted.size === 0 || wanted.has(k)) values[k] = v;
+          return values;
+        },
+      });
+      prompter.retryAfterFailure = async (e) => {
+        if (args.values || args.silent) return false;
+        const again = vscode.l10n.t('Try Again');
+        const picked = await vscode.window.showErrorMessage(`${site.name}: ${e.message}`, again);
+        return picked === again;
+      };
+      const result = await clientLogin(client, {
+        returnUrl: receiver.returnUrl,
+        prompter,
+        rememberMe: args.rememberMe ?? settings().rememberMe,
+      });
+      this.log.info(`clientlogin PASS for ${result.name} in ${result.requests} requests`);
+      return { method: 'clientlogin' as const, loginName: result.name };
+    } finally {
+      receiver.dispose();
+    }
+  }
+
+  /** Re-login for an account whose session expired and could not be renewed silently. */
+  async relogin(account: AccountRecord, client: ApiClient): Promise<void> {
+    const site = this.sessions.site(account.apiUrl);
+    if (!site) throw new LoginError('assertuserfailed', 'The wiki is no longer registered.');
+    const go = vscode.l10n.t('Log In Again');
+    const picked = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Your session on {0} as {1} has expired. [assertuserfailed]', site.name, account.userName),
+      go,
+    );
+    if (picked !== go) throw new LoginError('assertuserfailed', vscode.l10n.t('The session has expired and the login was not renewed.'));
+    client.transport.jar.removeAllCookiesSync();
+    if (account.method === 'botpassword') await this.botPassword(site, client, { rememberPassword: account.passwordStored }, account.loginName);
+    else await this.interactive(site, client, {}, account.userName);
+    if (!client.user) throw new LoginError('cancelled', 'The login was cancelled.');
+  }
+
+  /** Plain http to a host that is not loopback: the password would cross the network unencrypted. */
+  private async confirmTransport(site: SiteRecord): Promise<boolean> {
+    const u = new URL(site.apiUrl);
+    if (u.protocol !== 'http:' || isLoopback(u.hostname) || !settings().warnOnInsecureHttp) return true;
+    const send = vscode.l10n.t('Send Anyway');
+    const picked = await vscode.window.showWarningMessage(
+      vscode.l10n.t('{0} uses plain http. Your password would be sent to {1} unencrypted.', site.name, u.host),
+      { modal: true, detail: vscode.l10n.t('Use the https address of the wiki if it has one.') },
+      send,
+    );
+    return picked === send;
+  }
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export { transportOptions };
