@@ -242,9 +242,38 @@ function getTemplate(): Promise<Template> {
   return templatePromise;
 }
 
+/** Temp dirs record their owner's pid; remove the ones of processes that died without cleanup. */
+function removeStaleTempDirs(): void {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(os.tmpdir()).filter((n) => /^mwtest-(template|wiki)-/.test(n));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const dir = path.join(os.tmpdir(), n);
+    const pid = Number(readIf(path.join(dir, OWNER_FILE)).trim());
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+const OWNER_FILE = 'owner.pid';
+
+function makeTempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.writeFileSync(path.join(dir, OWNER_FILE), String(process.pid));
+  return dir;
+}
+
 async function buildTemplate(): Promise<Template> {
+  removeStaleTempDirs();
   const assets = findAssetsDir();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mwtest-template-'));
+  const dir = makeTempDir('mwtest-template-');
   templateDirToRemove = dir;
   const dataDir = path.join(dir, 'data');
   const confDir = path.join(dir, 'conf');
@@ -439,7 +468,7 @@ export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedW
   const template = await getTemplate();
 
   const keep = Boolean(opts.dataDir);
-  const dir = opts.dataDir ? path.resolve(opts.dataDir) : fs.mkdtempSync(path.join(os.tmpdir(), 'mwtest-wiki-'));
+  const dir = opts.dataDir ? path.resolve(opts.dataDir) : makeTempDir('mwtest-wiki-');
   fs.mkdirSync(dir, { recursive: true });
   const dataDir = path.join(dir, 'data');
   const confDir = path.join(dir, 'conf');

@@ -36,4 +36,15 @@ class TestIdPButtonRequest extends ButtonAuthenticationRequest {
 		}
 		return $ret;
 	}
+
+	/**
+	 * Shown as "provider" by authmanagerinfo / clientlogin.
+	 * @return array
+	 */
+	public function describeCredentials() {
+		return [
+			'provider' => wfMessage( 'testredirectauth-provider' ),
+			'account' => new \RawMessage( '' ),
+		];
+	}
 }

@@ -55,4 +55,15 @@ class TestRedirectContinueRequest extends AuthenticationRequest {
 			? $data['error'] : null;
 		return true;
 	}
+
+	/**
+	 * Shown as "provider" by authmanagerinfo / clientlogin.
+	 * @return array
+	 */
+	public function describeCredentials() {
+		return [
+			'provider' => wfMessage( 'testredirectauth-provider' ),
+			'account' => new \RawMessage( '' ),
+		];
+	}
 }
