@@ -82,9 +82,10 @@ function registerCleanup(fn: () => Promise<void>): () => void {
 
 /** Runs every pending cleanup (stop servers, close browsers). Safe to call more than once. */
 export async function cleanupAll(): Promise<void> {
+  // Newest first, one at a time: browsers close before the server whose run folder holds their profile.
   const fns = [...cleanups].reverse();
   cleanups.clear();
-  await Promise.allSettled(fns.map((fn) => fn()));
+  for (const fn of fns) await fn().catch(() => undefined);
 }
 
 function installSignalHandlers(): void {
@@ -416,6 +417,10 @@ export async function openWorkbench(server: CodeServer, options: OpenWorkbenchOp
     args: chromiumArgs,
     viewport: options.viewport ?? { width: 1280, height: 800 },
     env: server.env as Record<string, string>,
+    // Our own handlers (cleanupAll) close browsers *and* servers; Playwright's would exit at once.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -507,8 +512,11 @@ export async function runExtensionHostSuite(options: RunExtensionHostSuiteOption
   const env: Record<string, string> = { ...options.env };
   if (options.grep) env[GREP_ENV] = options.grep;
   let contextDir: string | undefined;
+  let removeContextDir: (() => void) | undefined;
   if (options.context !== undefined) {
-    contextDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mws-vscode-context-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mws-vscode-context-'));
+    contextDir = dir;
+    removeContextDir = registerCleanup(async () => fs.rmSync(dir, { recursive: true, force: true }));
     env[CONTEXT_ENV] = path.join(contextDir, 'context.json');
     fs.writeFileSync(env[CONTEXT_ENV], JSON.stringify(options.context, null, 2), { mode: 0o600 });
   }
@@ -520,6 +528,7 @@ export async function runExtensionHostSuite(options: RunExtensionHostSuiteOption
     server =
       options.server ?? (await startCodeServer({ env, settings: options.settings, workspace: options.workspace }));
   } catch (error) {
+    removeContextDir?.();
     if (contextDir) fs.rmSync(contextDir, { recursive: true, force: true });
     throw error;
   }
@@ -559,6 +568,7 @@ export async function runExtensionHostSuite(options: RunExtensionHostSuiteOption
   } finally {
     await workbench?.close();
     if (!options.server) await server.stop();
+    removeContextDir?.();
     if (contextDir) fs.rmSync(contextDir, { recursive: true, force: true });
   }
 }

@@ -42,7 +42,7 @@ export interface RunOptions {
 /** Runs everything; resolves with the process exit code. */
 export async function main(options: RunOptions = {}): Promise<number> {
   const started = Date.now();
-  const teardowns: (() => Promise<void>)[] = [];
+  const teardowns: (() => Promise<void>)[] = []; // newest first
   let exitCode = 0;
   try {
     preflight();
@@ -52,8 +52,11 @@ export async function main(options: RunOptions = {}): Promise<number> {
       const result = (await hook()) ?? {};
       if (result.teardown) {
         const teardown = result.teardown;
-        teardowns.unshift(teardown);
-        onCleanup(teardown); // also on Ctrl-C
+        const unregister = onCleanup(teardown); // also on Ctrl-C
+        teardowns.unshift(() => {
+          unregister();
+          return teardown();
+        });
       }
       Object.assign(process.env, result.env);
       context = { ...context, ...result.context };
