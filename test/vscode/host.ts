@@ -543,7 +543,9 @@ export async function runExtensionHostSuite(options: RunExtensionHostSuiteOption
       onLog: (level, message) => {
         const line = extensionHostLine(message);
         if (line !== undefined) out.write(line.endsWith('\n') ? line : `${line}\n`);
-        else if (verbose() || level === 'error') process.stderr.write(`[workbench ${level}] ${message}\n`);
+        else if (verbose() || (level === 'error' && message !== 'Canceled')) {
+          process.stderr.write(`[workbench ${level}] ${message}\n`);
+        }
       },
       onExit: (code) => resolveExit(code),
       // Activation failures of the extension under test show up only in the browser console.

@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 import { cleanupAll, codeServerBin, onCleanup, repoRoot, runExtensionHostSuite } from './host';
 import { mochaHooks } from './ui/hooks';
-import { GREP_ENV } from './protocol';
+import { GREP_ENV, listTestFiles } from './protocol';
 
 export interface SetupResult {
   env?: Record<string, string>;
@@ -110,11 +110,7 @@ function preflight(): void {
 /** UI tests: plain mocha in this process, one shared workbench via the root hooks. */
 async function runUiTests(grep?: string): Promise<number> {
   const dir = path.join(__dirname, 'ui');
-  const files = fs
-    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ui.js'))
-    .sort()
-    .map((f) => path.join(dir, f));
+  const files = listTestFiles(dir, '.ui.js', (m) => log(`WARNING: ${m}`));
   if (files.length === 0) {
     log('no UI tests');
     return 0;
@@ -182,7 +178,8 @@ function parseArgs(argv: string[]): RunOptions & { setupModules: string[] } {
   return options;
 }
 
-function loadSetup(module: string): SetupHook {
+/** Loads a setup hook module (exports setup or default). */
+export function loadSetup(module: string): SetupHook {
   const resolved = require.resolve(path.resolve(module));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(resolved) as { setup?: SetupHook; default?: SetupHook };

@@ -6,19 +6,20 @@
  *
  * Runs every compiled out/test/vscode/suite/**\/*.test.js with mocha (BDD: describe/it).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { format } from 'node:util';
 import Mocha from 'mocha';
-import { GREP_ENV, SUITE_OUTPUT_MARKER } from '../protocol';
+import * as vscode from 'vscode';
+import { GREP_ENV, SUITE_OUTPUT_MARKER, listTestFiles } from '../protocol';
 
 export async function run(): Promise<void> {
   // Route mocha's report through console.log, marked, so host.ts can tell it apart from the
   // workbench log; one console.log call per line keeps the order intact.
+  // (Only in the browser workbench: desktop VS Code prints extension-host output as it is.)
+  const marker = vscode.env.uiKind === vscode.UIKind.Web ? SUITE_OUTPUT_MARKER : '';
   const base = Mocha.reporters.Base as unknown as { consoleLog: (...args: unknown[]) => void; useColors: boolean };
   base.useColors = false;
   base.consoleLog = (...args: unknown[]) => {
-    for (const line of format(...args).split('\n')) console.log(`${SUITE_OUTPUT_MARKER}${line}`);
+    for (const line of format(...args).split('\n')) console.log(`${marker}${line}`);
   };
 
   const mocha = new Mocha({
@@ -30,11 +31,7 @@ export async function run(): Promise<void> {
     grep: process.env[GREP_ENV] || undefined,
   });
 
-  const files = fs
-    .readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.test.js'))
-    .sort()
-    .map((f) => path.join(__dirname, f));
+  const files = listTestFiles(__dirname, '.test.js', (m) => console.log(`${marker}WARNING: ${m}`));
   for (const file of files) mocha.addFile(file);
   if (files.length === 0) throw new Error(`no *.test.js files under ${__dirname}`);
 
