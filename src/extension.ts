@@ -50,7 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MediaW
     }),
   );
 
-  registerCommands(context, sessions, flows, log, status);
+  registerCommands(context, sessions, flows, log, status, auth);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms; ${sessions.sites().length} wiki(s), ${sessions.accounts().length} account(s) restored`);
   return createExtensionApi(sessions, flows, changes.event);
 }

@@ -229,6 +229,7 @@ export class ApiClient {
       this.reloginInFlight = (async () => {
         try {
           this.reloginCount++;
+          this.transport.beginNewSession();
           await relogin(this);
         } catch (e) {
           const err = e instanceof WikiError ? e : cause;

@@ -59,6 +59,11 @@ export class Transport {
   readonly timeoutMs: number;
   /** HTTP requests sent through this transport (each redirect hop counts). */
   requestCount = 0;
+  /**
+   * Bumped when a new login starts. Answers to requests sent before that belong to the old session:
+   * their Set-Cookie (often the wiki clearing the dead session) must not clobber the new login.
+   */
+  private cookieEpoch = 0;
   private readonly dispatcher: Dispatcher;
   private readonly trace?: (line: string) => void;
   private readonly maxBodyBytes: number;
@@ -70,6 +75,11 @@ export class Transport {
     this.dispatcher = options.dispatcher ?? defaultAgent();
     this.trace = options.trace;
     this.maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
+  }
+
+  /** Start a new cookie epoch (see `cookieEpoch`). */
+  beginNewSession(): void {
+    this.cookieEpoch++;
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
@@ -111,6 +121,7 @@ export class Transport {
       accept: 'application/json, text/html;q=0.5, */*;q=0.1',
       ...req.headers,
     };
+    const epoch = this.cookieEpoch;
     if (useCookies) {
       const cookie = await this.jar.getCookieString(url.toString());
       if (cookie) headers['cookie'] = cookie;
@@ -148,7 +159,7 @@ export class Transport {
       if (v === undefined) continue;
       flat[k.toLowerCase()] = Array.isArray(v) ? v.join(k.toLowerCase() === 'set-cookie' ? '\n' : ', ') : v;
     }
-    if (useCookies) {
+    if (useCookies && epoch === this.cookieEpoch) {
       const setCookie = res.headers['set-cookie'];
       const list = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
       for (const c of list) {

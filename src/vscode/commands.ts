@@ -3,6 +3,7 @@
 // (after logging); without, they are shown to the user.
 import * as vscode from 'vscode';
 import { errorText, showError } from './errors';
+import type { MediaWikiAuthProvider } from './authProvider';
 import type { Log } from './log';
 import type { AddWikiArgs, LogInArgs, LoginFlows } from './loginFlow';
 import type { SessionManager } from './sessions';
@@ -40,7 +41,7 @@ export function summary(a: AccountRecord, sessions: SessionManager): AccountSumm
   };
 }
 
-export function registerCommands(context: vscode.ExtensionContext, sessions: SessionManager, flows: LoginFlows, log: Log, status: StatusBar): void {
+export function registerCommands(context: vscode.ExtensionContext, sessions: SessionManager, flows: LoginFlows, log: Log, status: StatusBar, auth: MediaWikiAuthProvider): void {
   const run = <A, R>(name: string, title: string, fn: (args: A | undefined) => Promise<R>) =>
     context.subscriptions.push(
       vscode.commands.registerCommand(name, async (args?: A) => {
@@ -156,6 +157,19 @@ export function registerCommands(context: vscode.ExtensionContext, sessions: Ses
       sites: sessions.sites(),
       accounts: sessions.accounts().map((a) => summary(a, sessions)),
     })),
+    // The sessions the Accounts menu gets (the accessToken is an opaque handle, not a cookie).
+    vscode.commands.registerCommand('mediawiki.internal.authSessions', () => auth.getSessions()),
+    // Which secrets exist for each account: names and yes/no only, never a value.
+    vscode.commands.registerCommand('mediawiki.internal.stored', async () =>
+      Promise.all(
+        sessions.accounts().map(async (a) => ({
+          site: a.apiUrl,
+          user: a.userName,
+          session: (await sessions.storage.getSession(a)) !== undefined,
+          password: (await sessions.storage.getPassword(a)) !== undefined,
+        })),
+      ),
+    ),
   );
 }
 

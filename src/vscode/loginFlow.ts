@@ -155,7 +155,8 @@ export class LoginFlows {
       throw new InputError('password-spaces', vscode.l10n.t('The password starts or ends with a space. Bot passwords never do; pass it without the spaces.'));
     }
     if (!(await this.confirmTransport(site))) return undefined;
-    let remember = args.rememberPassword;
+    // Scripted callers that pass the password choose explicitly; the default is not to keep it.
+    let remember = args.rememberPassword ?? (args.password !== undefined ? false : undefined);
     if (remember === undefined && fixedName === undefined) {
       const pick = await vscode.window.showQuickPick(
         [

@@ -1,0 +1,81 @@
+// Setup hook for the real-VS-Code tests (run.ts --setup): starts the real test wiki, plus a small
+// loopback control endpoint so the extension-host suite can act on the wiki's server side
+// (expire sessions, reset throttles, count revisions) from inside VS Code.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startWiki, totp, type StartedWiki } from '../wiki';
+import type { SetupResult } from './run';
+
+let current: StartedWiki | undefined;
+
+/** The wiki of this run (for UI tests, which run in this process). */
+export function testWiki(): StartedWiki {
+  if (!current) throw new Error('test wiki not started (run with --setup out/test/vscode/setupWiki.js)');
+  return current;
+}
+
+export interface VsCodeTestContext {
+  apiUrl: string;
+  server: string;
+  articleUrl: string;
+  siteName: string;
+  controlUrl: string;
+  users: StartedWiki['users'];
+  redirectField: string;
+  captcha: { question: string; answer: string };
+}
+
+export async function setup(): Promise<SetupResult> {
+  const wiki = await startWiki();
+  current = wiki;
+  const control = http.createServer((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const reply = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const fail = (e: unknown) => res.writeHead(500).end(String(e));
+    const arg = (k: string) => u.searchParams.get(k) ?? '';
+    switch (u.pathname) {
+      case '/invalidate':
+        wiki.invalidateSessions(arg('user')).then(() => reply({ ok: true }), fail);
+        break;
+      case '/reset-throttles':
+        wiki.resetThrottles().then(() => reply({ ok: true }), fail);
+        break;
+      case '/revisions':
+        wiki.revisionCount(arg('title')).then((n) => reply({ count: n }), fail);
+        break;
+      case '/totp':
+        reply({ code: totp(arg('secret'), Number(arg('t')) || Date.now()) });
+        break;
+      case '/requests':
+        reply(wiki.requests());
+        break;
+      case '/clear-requests':
+        wiki.clearRequests();
+        reply({ ok: true });
+        break;
+      default:
+        res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
+  const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
+  const context: VsCodeTestContext = {
+    apiUrl: wiki.apiUrl,
+    server: wiki.server,
+    articleUrl: wiki.articleUrl('Main Page'),
+    siteName: wiki.siteName,
+    controlUrl,
+    users: wiki.users,
+    redirectField: wiki.redirectField.name,
+    captcha: wiki.captcha,
+  };
+  return {
+    env: { MWS_TEST_WIKI_API: wiki.apiUrl, MWS_TEST_CONTROL: controlUrl },
+    context: context as unknown as Record<string, unknown>,
+    teardown: async () => {
+      control.close();
+      await wiki.stop();
+      current = undefined;
+    },
+  };
+}
