@@ -88,6 +88,15 @@ cat > "$PREFIX/package.json" <<JSON
   "allowScripts": { "code-server": false, "argon2": true }
 }
 JSON
+# node-gyp (kerberos, node-pty, spdlog, ...) needs Node's headers: use the installed ones when they
+# match this Node, instead of downloading them from nodejs.org.
+if [ -z "${npm_config_nodedir:-}" ] && [ -z "${NPM_CONFIG_NODEDIR:-}" ]; then
+  node_dir="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+  hdr="$node_dir/include/node/node_version.h"
+  if [ -f "$hdr" ] && [ "$(node -p 'process.versions.node')" = "$(awk '/define NODE_(MAJOR|MINOR|PATCH)_VERSION/ {printf "%s%s", sep, $3; sep="."}' "$hdr")" ]; then
+    export npm_config_nodedir="$node_dir"
+  fi
+fi
 export npm_config_unsafe_perm=true  # code-server's postinstall refuses to run as root without it
 export npm_config_yes=true          # node-pty's install script runs `npx node-gyp`
 export npm_config_ignore_scripts=false
