@@ -306,7 +306,12 @@ export function apiErrorOf(data: ApiResponse): ApiError | undefined {
   const e = data['error'] as Record<string, unknown> | undefined;
   if (e && typeof e === 'object') {
     const { code, info, ...rest } = e;
-    return new ApiError(String(code ?? 'unknown'), String(info ?? rest['*'] ?? ''), { ...rest });
+    let text = String(info ?? rest['*'] ?? '');
+    // readonly: the admin's reason (and so how long it may last) is in its own field.
+    if (typeof rest['readonlyreason'] === 'string' && rest['readonlyreason'] && !text.includes(rest['readonlyreason'])) {
+      text = `${text.replace(/\.?\s*$/, '.')} Reason: ${rest['readonlyreason']}`;
+    }
+    return new ApiError(String(code ?? 'unknown'), text, { ...rest });
   }
   const list = data['errors'];
   if (Array.isArray(list) && list.length > 0) {
