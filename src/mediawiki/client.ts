@@ -120,7 +120,7 @@ export class ApiClient {
   }
 
   /** A token of a type, from cache or one `meta=tokens` request. */
-  async getToken(type: TokenType = 'csrf', options: RequestOptions = {}): Promise<string> {
+  getToken(type: TokenType = 'csrf', options: RequestOptions = {}): Promise<string> {
     let p = this.tokens.get(type);
     if (!p) {
       p = this.get({ action: 'query', meta: 'tokens', type }, options).then((res) => {
@@ -128,8 +128,11 @@ export class ApiClient {
         if (typeof token !== 'string') throw new ApiError('notoken', `The wiki gave no ${type} token.`);
         return token;
       });
-      this.tokens.set(type, p);
-      p.catch(() => this.tokens.delete(type));
+      const fetched = p;
+      this.tokens.set(type, fetched);
+      fetched.catch(() => {
+        if (this.tokens.get(type) === fetched) this.tokens.delete(type);
+      });
     }
     return p;
   }
@@ -172,6 +175,7 @@ export class ApiClient {
     let attempt = 0;
     let tokenRefreshed = false;
     let reloggedIn = false;
+    let usedToken: Promise<string> | undefined;
     for (;;) {
       attempt++;
       const generation = this.generation;
@@ -179,7 +183,10 @@ export class ApiClient {
       let retryAfter: number | undefined;
       try {
         const form = this.encode(params, options);
-        if (tokenType) form.set('token', await this.getToken(tokenType, { signal: options.signal, assert: options.assert }));
+        if (tokenType) {
+          usedToken = this.getToken(tokenType, { signal: options.signal, assert: options.assert });
+          form.set('token', await usedToken);
+        }
         const { data, retryAfterSeconds } = await this.sendOnce(method, form, options);
         retryAfter = retryAfterSeconds;
         const err = apiErrorOf(data);
@@ -190,7 +197,8 @@ export class ApiClient {
         if (error instanceof ApiError) {
           if (tokenType && error.code === 'badtoken' && !tokenRefreshed) {
             tokenRefreshed = true;
-            this.tokens.delete(tokenType);
+            // Only drop the token this call used: concurrent calls refused together share one refresh.
+            if (this.tokens.get(tokenType) === usedToken) this.tokens.delete(tokenType);
             continue;
           }
           if (SESSION_LOST.has(error.code) || (error.code === 'readapidenied' && this.user)) {
