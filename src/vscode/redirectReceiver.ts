@@ -1,10 +1,10 @@
 // Receives the return of a clientlogin REDIRECT. MediaWiki only accepts an http(s) loginreturnurl,
 // so a vscode:// URI cannot be used directly. Two roads, whichever answers first:
 //  1. a loopback listener on 127.0.0.1 (port 0), passed through env.asExternalUri so that remote and
-//     web set-ups forward it;
-//  2. the extension's URI handler, via env.asExternalUri of `${uriScheme}://publisher.name/return`,
-//     which in VS Code for the Web / code-server is itself an http(s) URL; the loopback landing page
-//     also links there in case the listener is not what the browser reached.
+//     web set-ups (code-server's /proxy/PORT/) forward it to the browser;
+//  2. the extension's URI handler (`${uriScheme}://wikisessions.mediawiki-sessions/return/NONCE?…`):
+//     the landing page links there, so a browser that reached the page some other way (or a user
+//     pasting the URL) can still hand the query back to VS Code.
 // A per-login nonce in the path ties the answer to this login. The listener is closed in every outcome.
 
 import * as http from 'node:http';
@@ -55,7 +55,8 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== `${RETURN_PATH}/${nonce}`) {
+    // A forwarding proxy may keep its own prefix (e.g. /proxy/PORT) in front of our path.
+    if (!url.pathname.endsWith(`${RETURN_PATH}/${nonce}`)) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found.');
       return;
     }
@@ -69,15 +70,17 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
   });
   const port = (server.address() as AddressInfo).port;
   const local = vscode.Uri.parse(`http://127.0.0.1:${port}${RETURN_PATH}/${nonce}`);
+  const dispose0 = () => {
+    fromHandler.dispose();
+    server.close();
+  };
 
-  let returnUrl: string;
-  const inBrowser = vscode.env.uiKind === vscode.UIKind.Web;
-  if (inBrowser) {
-    // The browser may not reach the extension host's loopback; the workbench's own callback URL does.
-    const external = await vscode.env.asExternalUri(uriSchemeUri);
-    returnUrl = /^https?:$/.test(external.scheme + ':') ? external.toString(true) : (await vscode.env.asExternalUri(local)).toString(true);
-  } else {
-    returnUrl = (await vscode.env.asExternalUri(local)).toString(true);
+  // asExternalUri forwards the loopback port where needed (remote, Codespaces, code-server's
+  // /proxy/PORT/ path), so the browser that finishes the SSO login reaches this listener.
+  const returnUrl = (await vscode.env.asExternalUri(local)).toString(true);
+  if (!/^https?:/.test(returnUrl)) {
+    dispose0();
+    throw new Error(`No http(s) return address is available here (${returnUrl.split(':')[0]}:). [badurl_loginreturnurl]`);
   }
 
   let timer: NodeJS.Timeout | undefined;

@@ -1,0 +1,138 @@
+// What a user does, in the real workbench (code-server in Chromium), against the real test wiki.
+// Screenshots go to test-output/screenshots/ and the README's come from here.
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { openCommandPalette, pickQuickPickItem, runCommand, screenshot, sleep, statusBarText, typeInInputBox, quickPickLabels } from '../host';
+import { testWiki } from '../setupWiki';
+import { workbench } from './hooks';
+
+const STATUS_ID = 'wikisessions.mediawiki-sessions.status';
+
+async function waitForStatus(page: Page, pattern: RegExp, timeout = 30_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await statusBarText(page, STATUS_ID, { timeout: 5_000 }).catch(() => '');
+    if (pattern.test(text)) return text;
+    await sleep(200);
+  }
+  throw new Error(`status bar never matched ${pattern}; last: "${text}"`);
+}
+
+async function waitForInputTitle(page: Page, pattern: RegExp, timeout = 20_000): Promise<void> {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: pattern }).first().waitFor({ state: 'visible', timeout });
+}
+
+describe('UI: logging in from the command palette', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    await testWiki().resetThrottles();
+  });
+
+  it('Add Wiki… from an article URL', async () => {
+    const { page } = workbench();
+    await waitForStatus(page, /MediaWiki/);
+    await runCommand(page, 'MediaWiki: Add Wiki…');
+    await typeInInputBox(page, testWiki().articleUrl('Main Page'));
+    // The site is registered (discovery runs under a progress notification): the Log In picker lists it.
+    let labels: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      await sleep(500);
+      await runCommand(page, 'MediaWiki: Log In');
+      labels = await quickPickLabels(page);
+      if (labels.some((l) => l.includes(testWiki().siteName))) break;
+      await page.keyboard.press('Escape');
+    }
+    assert.ok(labels.some((l) => l.includes(testWiki().siteName)), `sites: ${labels.join(' | ')}`);
+    assert.ok(labels[labels.length - 1].includes('Add Wiki'), 'Add Wiki… is the last item');
+    await page.keyboard.press('Escape');
+  });
+
+  it('palette → Log In → wiki → Bot password → credentials → the status bar shows the user', async () => {
+    const { page } = workbench();
+    const { bot } = testWiki().users;
+    await openCommandPalette(page);
+    await page.keyboard.type('MediaWiki: Log In');
+    await page.locator('.quick-input-widget .monaco-list-row[role="option"]', { hasText: 'Log In' }).first().waitFor({ state: 'attached' });
+    await screenshot(page, 'palette-log-in');
+    await page.keyboard.press('Enter');
+    await pickQuickPickItem(page, new RegExp(testWiki().siteName));
+    await waitForInputTitle(page, /Log in to/);
+    await screenshot(page, 'method-picker');
+    await pickQuickPickItem(page, /^Bot password/);
+    await waitForInputTitle(page, /bot password login name/);
+    await typeInInputBox(page, bot.lgname);
+    await waitForInputTitle(page, /password for/);
+    const type = await page.locator('.quick-input-widget .quick-input-box input').getAttribute('type');
+    assert.equal(type, 'password', 'the password box hides what is typed');
+    await typeInInputBox(page, bot.botPassword);
+    await waitForInputTitle(page, /remember password/);
+    await pickQuickPickItem(page, /Don't remember/);
+    const text = await waitForStatus(page, new RegExp(`${bot.name} · ${testWiki().siteName}`));
+    assert.match(text, new RegExp(`${bot.name} · ${testWiki().siteName}`));
+    await screenshot(page, 'status-logged-in');
+  });
+
+  it('interactive login of the 2FA user: the TOTP code typed into the InputBox', async () => {
+    const { page } = workbench();
+    const u = testWiki().users.twoFactor[0];
+    await runCommand(page, 'MediaWiki: Log In');
+    await pickQuickPickItem(page, new RegExp(testWiki().siteName));
+    await pickQuickPickItem(page, /^Interactive/);
+    await waitForInputTitle(page, /How do you want to log in/);
+    await pickQuickPickItem(page, /User name and password/);
+    await waitForInputTitle(page, /Username/);
+    await typeInInputBox(page, u.name);
+    await waitForInputTitle(page, /Password/);
+    await typeInInputBox(page, u.password);
+    await waitForInputTitle(page, /Token|code|OATH/i, 30_000);
+    await screenshot(page, '2fa-inputbox');
+    await typeInInputBox(page, testWiki().totp(u.totpSecret));
+    await waitForStatus(page, new RegExp(`${u.name} · ${testWiki().siteName}`));
+  });
+
+  it('a REDIRECT login completes through the browser', async () => {
+    const { page, context } = workbench();
+    const who = testWiki().users.redirect;
+    await runCommand(page, 'MediaWiki: Log In');
+    await pickQuickPickItem(page, new RegExp(testWiki().siteName));
+    await pickQuickPickItem(page, /^Interactive/);
+    await waitForInputTitle(page, /How do you want to log in/);
+    const popup = context.waitForEvent('page', { timeout: 30_000 });
+
+    await pickQuickPickItem(page, /TestIdP/);
+    // VS Code may ask before opening an external site.
+    const open = page.getByRole('button', { name: /^Open$/ });
+    if (await open.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) await open.click();
+    const tab = await popup;
+    await tab.waitForLoadState('load').catch(() => undefined);
+
+    await waitForStatus(page, new RegExp(`${who.name} · ${testWiki().siteName}`), 45_000);
+    await tab.close().catch(() => undefined);
+  });
+
+  it('the Accounts menu lists the MediaWiki accounts', async () => {
+    const { page } = workbench();
+    await page.locator('.activitybar .action-item a[aria-label^="Accounts"], .activitybar [aria-label="Accounts"]').first().click();
+    const menu = page.locator('.context-view .monaco-menu, .monaco-menu-container');
+    await menu.first().waitFor({ state: 'visible', timeout: 10_000 });
+    const text = (await menu.first().textContent()) ?? '';
+    assert.match(text, new RegExp(`${testWiki().users.bot.name} @ ${testWiki().siteName}`));
+    await screenshot(page, 'accounts-menu');
+    await page.keyboard.press('Escape');
+  });
+
+  it('Log Out of every account → the status bar shows signed out', async () => {
+    const { page } = workbench();
+    for (let i = 0; i < 3; i++) {
+      await runCommand(page, 'MediaWiki: Log Out');
+      const labels = await quickPickLabels(page);
+      await pickQuickPickItem(page, labels[0].split(',')[0].trim());
+      await sleep(300);
+    }
+    const text = await waitForStatus(page, /^MediaWiki$/);
+    assert.equal(text, 'MediaWiki');
+    await screenshot(page, 'status-logged-out');
+  });
+});
