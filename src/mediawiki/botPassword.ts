@@ -25,6 +25,11 @@ interface LoginAnswer {
 export function checkBotCredentials(c: BotPasswordCredentials): void {
   if (!c.username.trim()) throw new InputError('empty-username', 'The user name is empty.');
   if (!c.password) throw new InputError('empty-password', 'The password is empty.');
+  // Generated bot passwords never contain spaces: surrounding ones were copied by mistake. The wiki
+  // would only say "wrong password"; say what is wrong instead, and never trim silently.
+  if (c.username.includes('@') && c.password !== c.password.trim()) {
+    throw new InputError('password-spaces', 'The bot password starts or ends with a space (or a line break). Generated bot passwords never do: remove it and try again.');
+  }
 }
 
 export async function loginWithBotPassword(client: ApiClient, credentials: BotPasswordCredentials, signal?: AbortSignal): Promise<WikiUser> {
