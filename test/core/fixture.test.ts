@@ -147,7 +147,8 @@ describe('test wiki fixture', function () {
     try {
       assert.notEqual(other.server, w.server);
       assert.notEqual(other.wikiId, w.wikiId);
-      assert.ok(ms < 3000, `startWiki took ${ms} ms`);
+      // about 0.5 s on an idle machine; generous bound for a loaded CI box
+      assert.ok(ms < 10_000, `startWiki took ${ms} ms`);
       const s = new RawSession(other);
       assert.equal((await s.botLogin(other.users.bot.lgname, other.users.bot.botPassword)).result, 'Success');
     } finally {

@@ -324,6 +324,12 @@ async function buildTemplate(): Promise<Template> {
   await run(PHP, ['maintenance/rebuildLocalisationCache.php', '--conf', conf, '--lang', 'en', '--threads', '1']);
   // Nothing from the setup run may leak into the wikis' object caches (keys contain the db name).
   await run(PHP, ['-r', `$p = new PDO('sqlite:' . $argv[1]); $p->exec('DELETE FROM objectcache');`, path.join(dataDir, 'wikicache.sqlite')]);
+  if (process.env.MWTEST_SQLITE_WAL !== '0') {
+    // WAL: readers and the writer do not block each other (php -S workers); persistent in the file.
+    for (const f of [`${TEMPLATE_DB}.sqlite`, 'wikicache.sqlite']) {
+      await run(PHP, ['-r', `$p = new PDO('sqlite:' . $argv[1]); $p->query('PRAGMA journal_mode=WAL');`, path.join(dataDir, f)]);
+    }
+  }
   return template;
 }
 
