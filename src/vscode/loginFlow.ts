@@ -78,7 +78,15 @@ export class LoginFlows {
       return found ?? (await this.addWiki({ url: siteArg }));
     }
     const sites = this.sessions.sites();
-    const add = { label: `$(add) ${vscode.l10n.t('Add Wiki…')}`, site: undefined as SiteRecord | undefined };
+    const add = { label: `$(add) ${vscode.l10n.t('Add Wiki…')}`, site: undefined as SiteRecord | undefined, url: undefined as string | undefined };
+    // Wikis named in settings but not contacted yet: picking one adds it (discovery) first.
+    const configured = settings().sites.filter((u) => !this.sessions.findSite(u)).map((u) => ({
+      label: u.replace(/^https?:\/\//, '').replace(/\/.*$/, ''),
+      description: u,
+      detail: vscode.l10n.t('From settings (mediawiki.sites); not contacted yet'),
+      site: undefined as SiteRecord | undefined,
+      url: u as string | undefined,
+    }));
     const items = [
       ...sites.map((s) => {
         const account = this.sessions.currentAccount(s.apiUrl);
@@ -87,13 +95,15 @@ export class LoginFlows {
           description: new URL(s.apiUrl).host,
           detail: account ? vscode.l10n.t('Logged in as {0}', account.userName) : undefined,
           site: s as SiteRecord | undefined,
+          url: undefined as string | undefined,
         };
       }),
+      ...configured,
       add,
     ];
     const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('MediaWiki: Log In'), placeHolder: placeHolder ?? vscode.l10n.t('Which wiki?'), ignoreFocusOut: true });
     if (!picked) return undefined;
-    return picked.site ?? (await this.addWiki());
+    return picked.site ?? (await this.addWiki({ url: picked.url }));
   }
 
   async logIn(args: LogInArgs = {}): Promise<AccountRecord | undefined> {

@@ -9,6 +9,8 @@ export interface Settings {
   warnOnInsecureHttp: boolean;
   rememberMe: boolean;
   redirectTimeoutMinutes: number;
+  /** Wikis listed in settings (e.g. a team's wiki in workspace settings), offered before they are added. */
+  sites: string[];
 }
 
 export function settings(): Settings {
@@ -20,6 +22,7 @@ export function settings(): Settings {
     warnOnInsecureHttp: c.get<boolean>('warnOnInsecureHttp', true),
     rememberMe: c.get<boolean>('rememberMe', true),
     redirectTimeoutMinutes: Math.max(1, c.get<number>('redirectTimeoutMinutes', 5)),
+    sites: c.get<string[]>('sites', []).filter((x) => typeof x === 'string' && x.trim() !== ''),
   };
 }
 
