@@ -89,7 +89,11 @@ export async function main(options: RunOptions = {}): Promise<number> {
     exitCode = 1;
   } finally {
     for (const teardown of teardowns) {
-      await teardown().catch((e) => process.stderr.write(`[vscode-test] teardown failed: ${e}\n`));
+      await teardown().catch((e) => {
+        // A teardown can be a check too (test/reliability/secretScan.ts): its failure fails the run.
+        process.stderr.write(`[vscode-test] teardown failed: ${e}\n`);
+        exitCode = 1;
+      });
     }
     await cleanupAll();
   }
