@@ -598,7 +598,8 @@ export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedW
   try {
     const res = await fetch(`${apiUrl}?action=query&meta=siteinfo&format=json&formatversion=2`);
     const body = await res.text();
-    if (!res.ok || !body.includes('"sitename"')) throw new Error(`warm-up: HTTP ${res.status}: ${body.slice(0, 2000)}`);
+    // A private wiki ($wgGroupPermissions['*']['read'] = false) answers readapidenied: up and working.
+    if (!res.ok || !(body.includes('"sitename"') || body.includes('"readapidenied"'))) throw new Error(`warm-up: HTTP ${res.status}: ${body.slice(0, 2000)}`);
   } catch (e) {
     killGroup(proc);
     running.delete(entry);
