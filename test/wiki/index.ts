@@ -182,12 +182,12 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
   });
 }
 
-function freePort(): Promise<number> {
+function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.listen(0, host, () => {
       const addr = srv.address();
       const port = typeof addr === 'object' && addr ? addr.port : 0;
       srv.close(() => resolve(port));
@@ -195,9 +195,9 @@ function freePort(): Promise<number> {
   });
 }
 
-function canConnect(port: number): Promise<boolean> {
+function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const sock = net.connect({ host: '127.0.0.1', port });
+    const sock = net.connect({ host, port });
     sock.once('connect', () => {
       sock.destroy();
       resolve(true);
@@ -462,6 +462,11 @@ export interface StartedWiki extends TestWiki {
 export interface StartWikiOptionsEx extends StartWikiOptions {
   /** php -S workers; default DEFAULT_PHP_WORKERS (or env MWTEST_PHP_WORKERS). */
   workers?: number;
+  /**
+   * Loopback address to serve on (default 127.0.0.1). Another 127/8 address (e.g. 127.0.0.2)
+   * makes a wiki that is not "localhost" to code-server, which rewrites localhost URLs it opens.
+   */
+  host?: string;
 }
 
 /**
@@ -511,12 +516,13 @@ export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedW
   const serverLogFile = path.join(dir, 'server.log');
   const localSettings = path.join(confDir, 'LocalSettings.php');
 
+  const host = opts.host ?? '127.0.0.1';
   let port = 0;
   let child: ChildProcess | undefined;
   let lastError = '';
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
-    port = opts.port ?? (await freePort());
-    const server = `http://127.0.0.1:${port}`;
+    port = opts.port ?? (await freePort(host));
+    const server = `http://${host}:${port}`;
     fs.writeFileSync(
       localSettings,
       renderSettings(template, {
@@ -538,6 +544,7 @@ export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedW
       MWTEST_MW: MW_DIR,
       MWTEST_IDP_SECRET: state.idpSecret,
       MWTEST_PORT: String(port),
+      MWTEST_HOST: host,
       MWTEST_DOCROOT: docRoot,
       MWTEST_ROUTER: path.join(assets, 'php', 'router.php'),
       MWTEST_SERVER_LOG: serverLogFile,
@@ -553,7 +560,7 @@ export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedW
       [
         '-c',
         '"$MWTEST_PHPBIN" -d display_errors=stderr -d log_errors=0 -d opcache.enable_cli=1 ' +
-          '-S "127.0.0.1:$MWTEST_PORT" -t "$MWTEST_DOCROOT" "$MWTEST_ROUTER" >>"$MWTEST_SERVER_LOG" 2>&1 & ' +
+          '-S "$MWTEST_HOST:$MWTEST_PORT" -t "$MWTEST_DOCROOT" "$MWTEST_ROUTER" >>"$MWTEST_SERVER_LOG" 2>&1 & ' +
           'cat >/dev/null; kill -KILL 0',
       ],
       { cwd: MW_DIR, env, detached: true, stdio: ['pipe', 'ignore', 'ignore'] },
@@ -565,7 +572,7 @@ export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedW
     const deadline = Date.now() + 15_000;
     let up = false;
     while (Date.now() < deadline && !exited) {
-      if (await canConnect(port)) {
+      if (await canConnect(port, host)) {
         up = true;
         break;
       }
@@ -590,7 +597,7 @@ export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedW
   const entry: Running = { pid, removeDir: keep ? undefined : dir };
   running.add(entry);
 
-  const server = `http://127.0.0.1:${port}`;
+  const server = `http://${host}:${port}`;
   const apiUrl = `${server}/w/api.php`;
   const wikiCache = path.join(dataDir, 'wikicache.sqlite');
 
