@@ -1,0 +1,261 @@
+// `npm run bench`: ours vs peer clients on the same real test wiki, in one process run, contenders
+// in alternation; prints a markdown table of medians and ratios and a one-line summary.
+//
+//   node out/test/bench/index.js [--quick] [--no-vscode]
+//
+// Results also go to test-output/bench/results.{md,json}. Progress goes to stderr.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startWiki, type StartedWiki } from '../wiki';
+import { CODE_SERVER_VERSION, cleanupAll } from '../vscode/host';
+import { activationSummary, benchActivation, benchLoadCost, packageExtension, type ActivationResults, type LoadCost, type PackageResults } from './extensionCost';
+import { benchLogins, benchRestore, type LoginResults, type RestoreSample } from './logins';
+import { benchOverhead, benchOverheadBreakdown, startCannedServer, type OverheadResults } from './overhead';
+import { kib, log, median, ms, perSecond, range, ratio, repoRoot } from './util';
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const withVsCode = !args.has('--no-vscode');
+
+const CONFIG = {
+  loginRounds: quick ? 3 : 15,
+  restoreRounds: quick ? 3 : 15,
+  canned: quick
+    ? { rounds: 3, sequential: 200, concurrent: 400, inFlight: 8, warmup: 100 }
+    : { rounds: 7, sequential: 500, concurrent: 1000, inFlight: 8, warmup: 300 },
+  real: quick
+    ? { rounds: 2, sequential: 10, concurrent: 16, inFlight: 8, warmup: 5 }
+    : { rounds: 5, sequential: 30, concurrent: 80, inFlight: 8, warmup: 10 },
+  activationReloads: quick ? 2 : 5,
+  loadRuns: quick ? 3 : 9,
+  breakdown: quick ? { rounds: 3, calls: 200, warmup: 100 } : { rounds: 7, calls: 400, warmup: 200 },
+};
+
+const TARGETS = { vsixBytes: 300 * 1024, activateMs: 50, overheadVsUndici: 1.1 };
+
+function machine(wiki: StartedWiki): Record<string, string> {
+  const sh = (cmd: string, a: string[]): string => {
+    try {
+      return execFileSync(cmd, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return '?';
+    }
+  };
+  let debian = '?';
+  try {
+    debian = fs.readFileSync('/etc/debian_version', 'utf8').trim();
+  } catch {
+    // not Debian
+  }
+  return {
+    cpu: `${os.cpus()[0]?.model ?? '?'} (${os.cpus().length} logical CPUs; nproc ${sh('nproc', [])})`,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    os: `${os.type()} ${os.release()} (Debian ${debian})`,
+    node: process.version,
+    php: sh('php', ['-r', 'echo PHP_VERSION;']),
+    wiki: `MediaWiki (Debian package) on php -S, ${wiki.workers} worker(s), SQLite`,
+    vscode: `code-server ${CODE_SERVER_VERSION}`,
+  };
+}
+
+function loadAvg(): string {
+  return os.loadavg().map((x) => x.toFixed(2)).join(' / ');
+}
+
+interface Results {
+  date: string;
+  config: typeof CONFIG;
+  machine: Record<string, string>;
+  logins: LoginResults;
+  restore: Record<string, RestoreSample[]>;
+  overhead: OverheadResults[];
+  breakdown: Record<string, number[]>;
+  pkg?: PackageResults;
+  load?: LoadCost;
+  activation?: ActivationResults;
+  notes: string[];
+}
+
+function mark(ok: boolean | undefined): string {
+  return ok === undefined ? '' : ok ? ' ✅' : ' ❌';
+}
+
+function render(r: Results): { md: string; summary: string } {
+  const L: string[] = [];
+  const s = r.logins.samples;
+  const med = (k: string) => median((s[k] ?? []).map((x) => x.ms));
+  const reqs = (k: string) => (s[k] ?? []).map((x) => x.requests);
+  const oursBot = med('ours: bot password');
+  const targetReq: Record<string, number> = { 'ours: bot password': 2, 'ours: clientlogin PASS': 2, 'ours: clientlogin 2FA': 3 };
+
+  L.push(`### Logins against the real wiki (${r.logins.rounds} rounds, contenders alternated, medians)`, '');
+  L.push('| Client: login | Requests per login (server log) | Target | Median wall time | ours bot password ÷ this | Requests (first sample) |');
+  L.push('|---|---|---|---|---|---|');
+  for (const k of Object.keys(s)) {
+    const t = targetReq[k];
+    const rq = reqs(k);
+    const okReq = t === undefined ? undefined : rq.every((n) => n === t);
+    const peer = !k.startsWith('ours');
+    L.push(`| ${k} | ${range(rq)}${mark(okReq)} | ${t ?? '—'} | ${ms(med(k))} | ${peer ? ratio(oursBot, med(k)) : '—'} | ${(s[k]?.[0]?.actions ?? []).join(', ')} |`);
+  }
+  if (r.logins.mwclient.skipped) L.push(`| mwclient: bot password | skipped: ${r.logins.mwclient.skipped} | | | | |`);
+  L.push('');
+  for (const k of Object.keys(s).filter((k) => k.startsWith('ours'))) {
+    const mismatch = s[k]!.filter((x) => x.clientCount !== undefined && x.clientCount !== x.requests);
+    if (mismatch.length) r.notes.push(`${k}: transport.requestCount differed from the server log in ${mismatch.length} login(s)`);
+  }
+
+  L.push(`### Restore after restart: serialized session → first authenticated query (${r.config.restoreRounds} rounds, fresh connection each)`, '');
+  L.push('| Path | Requests before the first authenticated query | Requests in total | Median time to the first authenticated answer |');
+  L.push('|---|---|---|---|');
+  for (const [k, v] of Object.entries(r.restore)) {
+    const isRestore = k.includes('restore');
+    L.push(`| ${k} | ${range(v.map((x) => x.before))}${isRestore ? mark(v.every((x) => x.before === 0)) : ''} | ${range(v.map((x) => x.requests))} | ${ms(median(v.map((x) => x.ms)))} |`);
+  }
+  L.push('');
+
+  L.push('### Client overhead per API call (`action=query&meta=siteinfo|userinfo`, GET)', '');
+  L.push('| Server | Mode | ours | raw undici | mwn | undici ÷ ours (time per call) | mwn time ÷ ours |');
+  L.push('|---|---|---|---|---|---|---|');
+  const over: Record<string, { undici: number; mwn: number }> = {};
+  for (const o of r.overhead) {
+    for (const mode of ['sequential', 'concurrent'] as const) {
+      const d = o[mode];
+      const m = (k: string) => median(d[k] ?? []);
+      const ours = m('ours');
+      const und = m('raw undici');
+      const mw = m('mwn');
+      const label = mode === 'sequential' ? `${o.batch.sequential} sequential` : `${o.batch.concurrent}, ${o.batch.inFlight} in flight`;
+      over[`${o.target}/${mode}`] = { undici: und / ours, mwn: ours / mw };
+      const canned = o.target.startsWith('canned');
+      L.push(`| ${o.target} (${o.rounds} rounds) | ${label} | ${perSecond(ours)} | ${perSecond(und)} | ${perSecond(mw)} | ${ratio(und, ours)}${canned ? mark(und / ours <= TARGETS.overheadVsUndici) : ''} | ${ratio(ours, mw)}${canned ? mark(ours > mw) : ''} |`);
+    }
+  }
+  L.push('', '_Ratios > 1 in "undici ÷ ours" mean ours takes longer per call than raw undici (target ≤ 1.10x); "mwn time ÷ ours" > 1 means ours is faster than mwn._', '');
+
+  const rawRate = median(r.breakdown['raw undici'] ?? []);
+  L.push(`Where the time per call goes (canned loopback, ${r.config.breakdown.rounds} rounds x ${r.config.breakdown.calls} sequential calls, alternated):`, '');
+  L.push('| Variant | Calls/s | µs per call | µs over raw undici |');
+  L.push('|---|---|---|---|');
+  for (const [k, v] of Object.entries(r.breakdown)) {
+    const rate = median(v);
+    L.push(`| ${k} | ${perSecond(rate)} | ${(1e6 / rate).toFixed(0)} | ${k === 'raw undici' ? '—' : `${(1e6 / rate - 1e6 / rawRate).toFixed(0)}`} |`);
+  }
+  L.push('');
+
+  L.push('### Extension cost', '');
+  L.push('| Metric | Value | Target |');
+  L.push('|---|---|---|');
+  const p = r.pkg;
+  let act: ReturnType<typeof activationSummary> | undefined;
+  let actAcc: ReturnType<typeof activationSummary> | undefined;
+  if (p) {
+    if (p.devBundleBytes !== undefined) L.push(`| dist/extension.js, \`npm run build\` (not minified; map separate) | ${kib(p.devBundleBytes)} | — |`);
+    L.push(`| dist/extension.js, production (minified, no map; what ships) | ${kib(p.prodBundleBytes)} | — |`);
+    L.push(`| .vsix (\`vsce package --no-dependencies\`) | ${kib(p.vsixBytes)}${mark(p.vsixBytes < TARGETS.vsixBytes)} | < 300 KB |`);
+  }
+  if (r.load) {
+    for (const [k, v] of Object.entries(r.load.medians)) L.push(`| require() of ${k} in plain Node, fresh process, median of ${r.load.runs} | ${ms(v)} | — |`);
+  }
+  if (r.activation) {
+    act = activationSummary(r.activation.samples);
+    L.push(`| Activation, VS Code's own (Running Extensions: load + activate call), no account, median of ${r.activation.samples.length} | ${ms(act.vscode)}${mark(act.vscode < TARGETS.activateMs)} | < 50 ms |`);
+    L.push(`| activate() start to end (our log line), no account | ${ms(act.activate)}${mark(act.activate < TARGETS.activateMs)} | < 50 ms |`);
+    if (r.activation.withAccount.length) {
+      actAcc = activationSummary(r.activation.withAccount);
+      L.push(`| Activation, VS Code's own, 1 stored session, median of ${r.activation.withAccount.length} | ${ms(actAcc.vscode)}${mark(actAcc.vscode < TARGETS.activateMs)} | < 50 ms |`);
+      L.push(`| activate() start to end, 1 stored session | ${ms(actAcc.activate)}${mark(actAcc.activate < TARGETS.activateMs)} | < 50 ms |`);
+      L.push(`| Wiki requests from window load to end of activation, 1 stored session (max) | ${actAcc.during}${mark(actAcc.during === 0)} | 0 |`);
+      L.push(`| Wiki requests in the 3 s after activation (max) | ${actAcc.after} | — |`);
+    }
+  } else if (withVsCode) {
+    L.push('| Activation | not measured | < 50 ms |');
+  }
+  L.push('');
+  if (p) {
+    const top = p.contributors.slice(0, 8).map((c) => `${c.name} ${kib(c.bytes)}`).join(', ');
+    L.push(`Production bundle by origin (esbuild metafile, bytes in output): ${top}.`, '');
+    if (p.vsixFiles.length) L.push(`.vsix contents: ${p.vsixFiles.map((f) => `${f.name} (${kib(f.bytes)})`).join(', ')}.`, '');
+  }
+  const notes = [...r.notes, ...(p?.notes ?? []), ...(r.activation?.notes ?? [])];
+  if (notes.length) L.push('Notes:', '', ...notes.map((n) => `- ${n}`), '');
+
+  const peerReq = [`mwn ${range(reqs('mwn: bot password'))}`, s['mwclient: bot password'] ? `mwclient ${range(reqs('mwclient: bot password'))}` : 'mwclient skipped'].join(', ');
+  const parts = [
+    `requests/login ours ${range(reqs('ours: bot password'))}/${range(reqs('ours: clientlogin PASS'))}/${range(reqs('ours: clientlogin 2FA'))} (target 2/2/3) vs ${peerReq}`,
+    `bot login time ${ratio(oursBot, med('mwn: bot password'))} of mwn's${s['mwclient: bot password'] ? `, ${ratio(oursBot, med('mwclient: bot password'))} of mwclient's` : ''}`,
+    `restore: ${range(r.restore['ours: restore bot-password session']!.map((x) => x.before))} requests before the first query`,
+  ];
+  const c = over['canned loopback/sequential'];
+  const cc = over['canned loopback/concurrent'];
+  if (c && cc) parts.push(`overhead vs raw undici ${c.undici.toFixed(2)}x seq / ${cc.undici.toFixed(2)}x conc (target ≤1.10), mwn ${c.mwn.toFixed(2)}x / ${cc.mwn.toFixed(2)}x slower than ours`);
+  if (p) parts.push(`.vsix ${kib(p.vsixBytes)} (target <300 KB)`);
+  if (act) parts.push(`activation (VS Code's own, load + activate call) ${ms(act.vscode)} without / ${actAcc ? ms(actAcc.vscode) : 'n/a'} with a stored session, activate() alone ${ms(act.activate)} / ${actAcc ? ms(actAcc.activate) : 'n/a'} (target <50 ms)`);
+  if (actAcc) parts.push(`${actAcc.during} wiki requests during activation`);
+  const summary = `Summary: ${parts.join('; ')}.`;
+  L.push(summary);
+  return { md: L.join('\n'), summary };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const notes: string[] = [];
+  log(`starting the test wiki${quick ? ' (quick run)' : ''}`);
+  const loadStart = loadAvg();
+  const wiki = await startWiki();
+  let canned: Awaited<ReturnType<typeof startCannedServer>> | undefined;
+  try {
+    const logins = await benchLogins(wiki, CONFIG.loginRounds);
+    const restore = await benchRestore(wiki, CONFIG.restoreRounds);
+    canned = await startCannedServer();
+    const overhead = [
+      await benchOverhead('canned loopback', canned.apiUrl, CONFIG.canned),
+      await benchOverhead('real wiki', wiki.apiUrl, CONFIG.real),
+    ];
+    const breakdown = await benchOverheadBreakdown(canned.apiUrl, CONFIG.breakdown);
+    canned.proc.stdin?.end();
+    canned.proc.kill();
+    log('packaging (production build + vsce package)');
+    const pkg = await packageExtension();
+    const load = await benchLoadCost(pkg.prodBundlePath, CONFIG.loadRuns);
+    let activation: ActivationResults | undefined;
+    if (withVsCode) {
+      try {
+        activation = await benchActivation(wiki, pkg.vsixPath, CONFIG.activationReloads);
+      } catch (e) {
+        notes.push(`activation not measured: ${(e as Error).message.split('\n')[0]}`);
+        log(notes[notes.length - 1]!);
+      }
+    }
+    fs.rmSync(pkg.stageDir, { recursive: true, force: true });
+    const results: Results = { date: new Date().toISOString(), config: CONFIG, machine: { ...machine(wiki), load: `load average ${loadStart} at the start, ${loadAvg()} at the end (1/5/15 min)` }, logins, restore, overhead, breakdown, pkg, load, activation, notes };
+    const { md } = render(results);
+    const header = [
+      `Run ${results.date} in ${((Date.now() - started) / 1000).toFixed(0)} s${quick ? ' (--quick)' : ''}.`,
+      '',
+      ...Object.entries(results.machine).map(([k, v]) => `- ${k}: ${v}`),
+      `- peers: mwn ${logins.mwnVersion} (npm); mwclient ${logins.mwclient.version ?? `skipped (${logins.mwclient.skipped})`} (Debian python3-mwclient)`,
+      '',
+    ].join('\n');
+    const outDir = path.join(repoRoot, 'test-output', 'bench');
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(path.join(outDir, 'results.md'), `${header}\n${md}\n`);
+    fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(results, null, 2));
+    process.stdout.write(`${header}\n${md}\n`);
+    log(`results in ${path.relative(repoRoot, outDir)}/results.{md,json}`);
+  } finally {
+    if (canned && canned.proc.exitCode === null) canned.proc.kill();
+    await cleanupAll().catch(() => undefined);
+    await wiki.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);

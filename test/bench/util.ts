@@ -1,0 +1,76 @@
+// Small helpers for the benchmark: statistics, formatting, alternation.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export function findRepoRoot(from: string): string {
+  let dir = from;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'src', 'extension.ts'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`no repository root above ${from}`);
+    dir = up;
+  }
+}
+
+export const repoRoot = findRepoRoot(__dirname);
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Values that occurred, e.g. request counts per login: "2" or "2-4". */
+export function range(values: readonly number[]): string {
+  if (values.length === 0) return 'n/a';
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return lo === hi ? String(lo) : `${lo}-${hi}`;
+}
+
+export function ms(v: number): string {
+  if (!Number.isFinite(v)) return 'n/a';
+  return v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`;
+}
+
+export function ratio(a: number, b: number): string {
+  if (!Number.isFinite(a) || !Number.isFinite(b) || b === 0) return 'n/a';
+  return `${(a / b).toFixed(2)}x`;
+}
+
+export function perSecond(v: number): string {
+  return Number.isFinite(v) ? `${Math.round(v).toLocaleString('en-US')}/s` : 'n/a';
+}
+
+export function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+export const sleep = (msecs: number): Promise<void> => new Promise((r) => setTimeout(r, msecs));
+
+/**
+ * Runs the contenders in alternation for `rounds` rounds (A B C, B C A, C A B, ...: each round
+ * starts one later, so no contender always runs first after the between-rounds work), collecting
+ * each contender's samples.
+ */
+export async function alternate<K extends string, T>(
+  rounds: number,
+  contenders: Record<K, (round: number) => Promise<T>>,
+  between?: (round: number) => Promise<void>,
+): Promise<Record<K, T[]>> {
+  const names = Object.keys(contenders) as K[];
+  const out = Object.fromEntries(names.map((n) => [n, [] as T[]])) as Record<K, T[]>;
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(r + i) % names.length]!;
+      await between?.(r);
+      out[name].push(await contenders[name](r));
+    }
+  }
+  return out;
+}
+
+export function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
