@@ -77,7 +77,10 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
 
   // asExternalUri forwards the loopback port where needed (remote, Codespaces, code-server's
   // /proxy/PORT/ path), so the browser that finishes the SSO login reaches this listener.
-  const returnUrl = (await vscode.env.asExternalUri(local)).toString(true);
+  // Map the listener's root and append our path: some forwarders (code-server's /proxy/PORT/)
+  // map only the authority and drop the path of what they are given.
+  const root = (await vscode.env.asExternalUri(vscode.Uri.parse(`http://127.0.0.1:${port}/`))).toString(true);
+  const returnUrl = `${root.replace(/\/+$/, '')}${local.path}`;
   if (!/^https?:/.test(returnUrl)) {
     dispose0();
     throw new Error(`No http(s) return address is available here (${returnUrl.split(':')[0]}:). [badurl_loginreturnurl]`);

@@ -26,7 +26,9 @@ export interface VsCodeTestContext {
 }
 
 export async function setup(): Promise<SetupResult> {
-  const wiki = await startWiki();
+  // 127.0.0.2, not 127.0.0.1: code-server rewrites localhost URLs that extensions open
+  // (openExternal) into its port proxy and loses their path, which a real wiki never meets.
+  const wiki = await startWiki({ host: '127.0.0.2' });
   current = wiki;
   const control = http.createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');

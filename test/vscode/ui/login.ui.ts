@@ -88,8 +88,39 @@ describe('UI: logging in from the command palette', function () {
     await typeInInputBox(page, u.password);
     await waitForInputTitle(page, /Token|code|OATH/i, 30_000);
     await screenshot(page, '2fa-inputbox');
+    // A wrong code: the wiki's message is shown and the code is asked again.
+    const good = testWiki().totp(u.totpSecret);
+    await typeInInputBox(page, good === '000000' ? '111111' : '000000');
+    const message = page.locator('.quick-input-widget .quick-input-message');
+    await message.filter({ hasText: /\S/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    const shown = (await message.first().textContent()) ?? '';
+    assert.match(shown, /verification|code|token/i, `message shown: ${shown}`);
+    await screenshot(page, '2fa-wrong-code');
     await typeInInputBox(page, testWiki().totp(u.totpSecret));
     await waitForStatus(page, new RegExp(`${u.name} · ${testWiki().siteName}`));
+  });
+
+  it('Escape at any step cancels cleanly: nothing stored, status unchanged', async () => {
+    const { page } = workbench();
+    const before = await waitForStatus(page, /·/);
+    await runCommand(page, 'MediaWiki: Log In');
+    await pickQuickPickItem(page, new RegExp(testWiki().siteName));
+    await pickQuickPickItem(page, /^Interactive/);
+    await waitForInputTitle(page, /How do you want to log in/);
+    await pickQuickPickItem(page, /User name and password/);
+    await waitForInputTitle(page, /Username/);
+    await typeInInputBox(page, testWiki().users.plain.name);
+    await waitForInputTitle(page, /Password/);
+    await page.keyboard.press('Escape');
+    await sleep(1000);
+    assert.equal(await waitForStatus(page, /·/), before);
+    const toasts = await page.locator('.notifications-toasts .notification-list-item-message').allTextContents();
+    assert.ok(!toasts.some((t) => /error|failed/i.test(t)), `no error shown for a cancel: ${toasts.join(' | ')}`);
+    // Log Out lists only the accounts that really logged in.
+    await runCommand(page, 'MediaWiki: Log Out');
+    const labels = await quickPickLabels(page);
+    assert.ok(!labels.some((l) => l.includes(testWiki().users.plain.name)), `accounts: ${labels.join(' | ')}`);
+    await page.keyboard.press('Escape');
   });
 
   it('a REDIRECT login completes through the browser', async () => {
@@ -100,6 +131,10 @@ describe('UI: logging in from the command palette', function () {
     await pickQuickPickItem(page, /^Interactive/);
     await waitForInputTitle(page, /How do you want to log in/);
     const popup = context.waitForEvent('page', { timeout: 30_000 });
+    if (process.env.MWS_DEBUG_REDIRECT) {
+      context.on('request', (r) => { if (!/static|\.js|\.css|\.woff|load\.php|stable-/.test(r.url())) console.log('REQ', r.url().slice(0, 300)); });
+      context.on('response', (r) => { if (r.status() >= 300 && r.status() < 400 || r.status() >= 400) console.log('RES', r.status(), r.url().slice(0, 120), r.headers()['location']?.slice(0, 300)); });
+    }
 
     await pickQuickPickItem(page, /TestIdP/);
     // VS Code may ask before opening an external site.
@@ -109,6 +144,8 @@ describe('UI: logging in from the command palette', function () {
     await tab.waitForLoadState('load').catch(() => undefined);
 
     await waitForStatus(page, new RegExp(`${who.name} · ${testWiki().siteName}`), 45_000);
+    await tab.locator('text=Login received').waitFor({ state: 'visible', timeout: 10_000 });
+    await screenshot(tab, 'redirect-landing');
     await tab.close().catch(() => undefined);
   });
 
