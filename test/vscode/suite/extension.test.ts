@@ -3,10 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { MediaWikiSessionsExtension } from '../../../src/api/mediawiki-sessions';
 import type { AccountSummary } from '../../../src/vscode/commands';
-import type { VsCodeTestContext } from '../setupWiki';
-import { testContext } from './env';
-
-const EXT_ID = 'wikisessions.mediawiki-sessions';
+import { EXT_ID, control, ctx, rejects } from './helpers';
 
 interface State {
   statusText: string;
@@ -18,18 +15,6 @@ interface State {
 const state = () => vscode.commands.executeCommand<State>('mediawiki.internal.state');
 const stored = () => vscode.commands.executeCommand<{ site: string; user: string; session: boolean; password: boolean }[]>('mediawiki.internal.stored');
 
-function ctx(): VsCodeTestContext {
-  const c = testContext<VsCodeTestContext>();
-  if (!c?.apiUrl) throw new Error('no test wiki context: run through run.ts --setup out/test/vscode/setupWiki.js');
-  return c;
-}
-
-async function control<T>(path: string, params: Record<string, string> = {}): Promise<T> {
-  const res = await fetch(`${ctx().controlUrl}${path}?${new URLSearchParams(params)}`);
-  if (!res.ok) throw new Error(`control ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 async function waitFor(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -37,15 +22,6 @@ async function waitFor(check: () => Promise<boolean>, what: string, ms = 10_000)
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-async function rejects(p: Thenable<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error & { code?: string };
-  }
-  throw new Error('expected the command to fail');
 }
 
 describe('MediaWiki Sessions in VS Code (real wiki)', function () {

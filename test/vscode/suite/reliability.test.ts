@@ -5,39 +5,16 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { MediaWikiSessionsExtension } from '../../../src/api/mediawiki-sessions';
-import type { VsCodeTestContext } from '../setupWiki';
 import { figures, writeAll } from '../../reliability/record';
-import { testContext } from './env';
+import { EXT_ID, control, ctx, rejects } from './helpers';
 
-const EXT_ID = 'wikisessions.mediawiki-sessions';
 const fig = figures('vscode');
-
-function ctx(): VsCodeTestContext {
-  const c = testContext<VsCodeTestContext>();
-  if (!c?.apiUrl) throw new Error('no test wiki context: run through run.ts --setup out/test/vscode/setupWiki.js');
-  return c;
-}
-
-async function control<T>(path: string): Promise<T> {
-  const res = await fetch(`${ctx().controlUrl}${path}`);
-  if (!res.ok) throw new Error(`control ${path}: ${res.status}`);
-  return (await res.json()) as T;
-}
 
 /** Everything the extension keeps: its visible state and what is in SecretStorage (as booleans). */
 async function snapshot(): Promise<string> {
   const state = await vscode.commands.executeCommand('mediawiki.internal.state');
   const stored = await vscode.commands.executeCommand('mediawiki.internal.stored');
   return JSON.stringify({ state, stored });
-}
-
-async function rejects(p: Thenable<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error & { code?: string };
-  }
-  throw new Error('expected the command to fail');
 }
 
 describe('reliability in VS Code: bad input and secrets (real wiki)', function () {

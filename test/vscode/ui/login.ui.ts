@@ -23,6 +23,16 @@ async function waitForInputTitle(page: Page, pattern: RegExp, timeout = 20_000):
   await page.locator('.quick-input-widget .quick-input-title', { hasText: pattern }).first().waitFor({ state: 'visible', timeout });
 }
 
+/** Palette → Log In → the wiki → Interactive → "User name and password", up to the Username box. */
+async function startInteractivePasswordLogin(page: Page): Promise<void> {
+  await runCommand(page, 'MediaWiki: Log In');
+  await pickQuickPickItem(page, new RegExp(testWiki().siteName));
+  await pickQuickPickItem(page, /^Interactive/);
+  await waitForInputTitle(page, /How do you want to log in/);
+  await pickQuickPickItem(page, /User name and password/);
+  await waitForInputTitle(page, /Username/);
+}
+
 describe('UI: logging in from the command palette', function () {
   this.timeout(120_000);
 
@@ -77,12 +87,7 @@ describe('UI: logging in from the command palette', function () {
   it('interactive login of the 2FA user: the TOTP code typed into the InputBox', async () => {
     const { page } = workbench();
     const u = testWiki().users.twoFactor[0];
-    await runCommand(page, 'MediaWiki: Log In');
-    await pickQuickPickItem(page, new RegExp(testWiki().siteName));
-    await pickQuickPickItem(page, /^Interactive/);
-    await waitForInputTitle(page, /How do you want to log in/);
-    await pickQuickPickItem(page, /User name and password/);
-    await waitForInputTitle(page, /Username/);
+    await startInteractivePasswordLogin(page);
     await typeInInputBox(page, u.name);
     await waitForInputTitle(page, /Password/);
     await typeInInputBox(page, u.password);
@@ -103,12 +108,7 @@ describe('UI: logging in from the command palette', function () {
   it('Escape at any step cancels cleanly: nothing stored, status unchanged', async () => {
     const { page } = workbench();
     const before = await waitForStatus(page, /·/);
-    await runCommand(page, 'MediaWiki: Log In');
-    await pickQuickPickItem(page, new RegExp(testWiki().siteName));
-    await pickQuickPickItem(page, /^Interactive/);
-    await waitForInputTitle(page, /How do you want to log in/);
-    await pickQuickPickItem(page, /User name and password/);
-    await waitForInputTitle(page, /Username/);
+    await startInteractivePasswordLogin(page);
     await typeInInputBox(page, testWiki().users.plain.name);
     await waitForInputTitle(page, /Password/);
     await page.keyboard.press('Escape');
