@@ -19,7 +19,7 @@ const ADVICE: Readonly<Record<string, string>> = {
   assertuserfailed: 'The session has expired: log in again.',
   assertbotfailed: 'This account lacks the bot right needed here.',
   notloggedin: 'Log in first.',
-  readapidenied: 'This wiki is private: log in to read it.',
+  readapidenied: 'This wiki is private: log in to read it. If you were logged in, the session has expired: log in again.',
   badtoken: 'The edit token was refused twice; log in again.',
   mustbeposted: 'Internal error: this request must be a POST.',
   blocked: 'The account is blocked from editing; see the block details on the wiki.',
@@ -40,7 +40,10 @@ const ADVICE: Readonly<Record<string, string>> = {
   ENOTFOUND: 'Check the host name and your network connection.',
   ETIMEDOUT: 'The wiki did not answer in time; check your connection or raise the timeout.',
   ECONNRESET: 'The connection was dropped; try again.',
-  'tls-error': 'The wiki\'s certificate was not accepted; check the address, or your proxy settings.',
+  'tls-error': 'Check the address. If the wiki uses a certificate from your organisation\'s own authority, add that authority to the system\'s trusted certificates (or NODE_EXTRA_CA_CERTS); only if you trust the network, set http.proxyStrictSSL to false to turn certificate checking off.',
+  'bad-proxy': 'Fix the proxy address in the http.proxy setting or the HTTPS_PROXY/HTTP_PROXY environment variables.',
+  'bad-cookies': 'Paste the Cookie header of a request to the wiki (from the browser\'s developer tools, Network tab), or its cookies as name=value pairs separated by semicolons.',
+  'session-cookies-invalid': 'The pasted cookies do not belong to a logged-in session of this wiki (wrong wiki, logged out, or expired): copy them again from a browser tab where you are logged in.',
   'offsite-redirect': 'The wiki redirected to another host; register the wiki by its final address.',
 };
 

@@ -3,7 +3,7 @@
 
 import type { ApiClient, WikiUser } from './client';
 import { InputError, LoginError } from './errors';
-import { renderRaw, type RawMessage } from './loginMessages';
+import { isCoreLoginKey, renderRaw, type RawMessage } from './loginMessages';
 
 export interface BotPasswordCredentials {
   /** `User@appid` (a main-account name also works on wikis that still allow it). */
@@ -78,7 +78,9 @@ export async function loginWithBotPassword(client: ApiClient, credentials: BotPa
           throw new LoginError('sessionlost', text, { result: answer.result });
         }
         if (key === 'login-userblocked') throw new LoginError('login-userblocked', text, { result: answer.result });
-        throw new LoginError('Failed', text || 'The login failed.', { result: answer.result ?? 'unknown' });
+        // An extension's refusal (say, a domain check) is reported under its own message key.
+        const code = key && !isCoreLoginKey(key) ? key : 'Failed';
+        throw new LoginError(code, text || 'The login failed.', { result: answer.result ?? 'unknown' });
       }
     }
   }

@@ -154,7 +154,15 @@ export class ApiClient {
    * i.e. expired. Updates `user`.
    */
   async checkSession(options: RequestOptions = {}): Promise<WikiUser | undefined> {
-    const res = await this.get({ action: 'query', meta: 'userinfo' }, { ...options, assert: false });
+    let res: ApiResponse;
+    try {
+      // login: true, so that the answer is reported, not acted on (no re-login from a check).
+      res = await this.get({ action: 'query', meta: 'userinfo' }, { ...options, assert: false, login: true });
+    } catch (e) {
+      // A private wiki refuses even userinfo to anonymous sessions: that is the answer "expired".
+      if (e instanceof ApiError && e.code === 'readapidenied') return undefined;
+      throw e;
+    }
     const ui = (res.query as { userinfo?: { id: number; name: string; anon?: boolean } } | undefined)?.userinfo;
     if (!ui || ui.anon || !ui.id) return undefined;
     return { name: ui.name, id: ui.id };

@@ -98,16 +98,21 @@ export async function siteInfo(apiUrl: string, transport: Transport, signal?: Ab
     res = await client.request('GET', { action: 'query', meta: 'siteinfo', siprop: 'general' }, { signal, login: true });
   } catch (e) {
     if (e instanceof ApiError && e.code === 'readapidenied') {
-      // A private wiki: the API is there, but tells nothing without a login.
-      const u = new URL(apiUrl);
+      // A private wiki: the API refuses siteinfo (and userinfo) to anonymous users, but
+      // ResourceLoader still serves the site's public config (name, paths, wiki id, version).
+      const u = new URL(client.apiUrl);
+      const config = await publicConfig(client.apiUrl, transport, signal);
+      const server = absolutise(config['wgServer'] ?? '', client.apiUrl);
       return {
         apiUrl: client.apiUrl,
-        name: u.host,
-        generator: 'MediaWiki',
-        wikiId: '',
-        articlePath: `${u.origin}${u.pathname.replace(/api\.php$/, 'index.php')}?title=$1`,
-        server: u.origin,
-        lang: '',
+        name: config['wgSiteName'] ?? u.host,
+        generator: config['wgVersion'] ? `MediaWiki ${config['wgVersion']}` : 'MediaWiki',
+        wikiId: config['wgWikiID'] ?? config['wgDBname'] ?? '',
+        articlePath: config['wgArticlePath']
+          ? server.replace(/\/$/, '') + config['wgArticlePath']
+          : `${u.origin}${u.pathname.replace(/api\.php$/, 'index.php')}?title=$1`,
+        server,
+        lang: config['wgContentLanguage'] ?? '',
         mainPage: '',
         requiresLogin: true,
       };
@@ -129,6 +134,40 @@ export async function siteInfo(apiUrl: string, transport: Transport, signal?: Ab
     mainPage: String(g['mainpage'] ?? ''),
     requiresLogin: false,
   };
+}
+
+const PUBLIC_CONFIG_KEYS = ['wgSiteName', 'wgServer', 'wgArticlePath', 'wgWikiID', 'wgDBname', 'wgVersion', 'wgContentLanguage'];
+
+/**
+ * The site config ResourceLoader gives every visitor (load.php, module mediawiki.base), also on a
+ * private wiki. Best effort: an empty object when it is not there.
+ */
+async function publicConfig(apiUrl: string, transport: Transport, signal?: AbortSignal): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  try {
+    const url = apiUrl.replace(/api\.php$/, 'load.php');
+    const res = await transport.send({
+      method: 'GET',
+      url,
+      params: new URLSearchParams({ modules: 'mediawiki.base', only: 'scripts' }),
+      cookies: false,
+      signal,
+    });
+    if (res.status !== 200) return out;
+    for (const key of PUBLIC_CONFIG_KEYS) {
+      const m = new RegExp(`"${key}":("(?:[^"\\\\]|\\\\.)*")`).exec(res.body);
+      if (!m) continue;
+      try {
+        const v: unknown = JSON.parse(m[1]);
+        if (typeof v === 'string' && v) out[key] = v;
+      } catch {
+        // not JSON: leave it out
+      }
+    }
+  } catch {
+    // best effort
+  }
+  return out;
 }
 
 /** `<link rel="EditURI" href="//host/w/api.php?action=rsd">` -> the api.php URL. */

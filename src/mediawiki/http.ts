@@ -228,11 +228,27 @@ function causeCode(e: unknown): { code: string; message: string } {
   return { code: 'network-error', message: typeof c?.message === 'string' ? c.message : String(e) };
 }
 
+const TLS_REASONS: Readonly<Record<string, string>> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'it was issued by a self-signed authority that is not trusted here',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its issuer is not trusted here (unknown certificate authority)',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its issuer is not trusted here (unknown certificate authority)',
+  UNABLE_TO_GET_ISSUER_CERT: 'its issuer is not trusted here (unknown certificate authority)',
+  CERT_HAS_EXPIRED: 'it has expired',
+  CERT_NOT_YET_VALID: 'it is not valid yet (check the clock)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'it was issued for another host name',
+  CERT_REVOKED: 'it has been revoked',
+};
+
+function tlsReason(code: string, message: string): string {
+  return TLS_REASONS[code] ?? message;
+}
+
 export function toNetworkError(e: unknown, url: string, method: 'GET' | 'POST'): WikiError {
   if (e instanceof WikiError) return e;
   let { code, message } = causeCode(e);
   if (TLS_CODES.test(code)) {
-    message = `certificate problem (${code}: ${message})`;
+    message = `the certificate was not accepted: ${tlsReason(code, message)} (${code})`;
     code = 'tls-error';
   } else if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT') {
     message = 'no answer in time';

@@ -7,6 +7,7 @@ export * from './botPassword';
 export * from './clientLogin';
 export * from './discovery';
 export * from './session';
+export * from './proxy';
 export { adviceFor } from './advice';
 export { redactUrl, describeParams, scrub } from './redact';
 export { userAgent, PRODUCT_VERSION } from './userAgent';

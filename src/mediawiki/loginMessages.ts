@@ -23,6 +23,11 @@ const TEXT: Readonly<Record<string, string>> = {
   'apierror-login-aborted': 'Authentication requires user interaction, which action=login does not support.',
 };
 
+/** Whether a message key is one of the core login messages above (else: an extension's). */
+export function isCoreLoginKey(key: string): boolean {
+  return key in TEXT;
+}
+
 export function durationOf(params: unknown[] | undefined): number | undefined {
   for (const p of params ?? []) {
     if (typeof p === 'object' && p !== null) {
@@ -40,7 +45,9 @@ export function renderRaw(msg: RawMessage | string | undefined): { key: string; 
   if (typeof msg === 'string') return { key: '', text: msg };
   const key = msg.key ?? msg.code ?? '';
   const wait = durationOf(msg.params);
-  let text = TEXT[key] ?? key;
+  // An unknown key (an extension's message, e.g. an LDAP domain check) keeps its parameters.
+  const shown = (msg.params ?? []).filter((x) => typeof x === 'string' || typeof x === 'number');
+  let text = TEXT[key] ?? (shown.length ? `${key} (${shown.join(', ')})` : key);
   if (key === 'login-throttled' && wait !== undefined) text = `Too many recent login attempts. Wait ${formatWait(wait)} before trying again.`;
   return { key, text, wait };
 }

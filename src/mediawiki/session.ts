@@ -70,3 +70,73 @@ export function restoreSession(
   const client = new ApiClient({ ...options, apiUrl: data.apiUrl, user: data.user, transport });
   return { client, data };
 }
+
+/**
+ * Cookies pasted from a browser: a `Cookie:` header (`a=1; b=2`), name=value pairs on lines, or
+ * rows copied from the developer tools' cookie table (name, tab, value, ...). Values stay as given.
+ */
+export function parseCookiePaste(text: string): { name: string; value: string }[] {
+  const out = new Map<string, string>();
+  const body = text.trim().replace(/^cookie:\s*/i, '');
+  const lines = body.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const tableRows = lines.length > 0 && lines.every((l) => l.includes('\t') && !/^[^\t=]+=/.test(l));
+  if (tableRows) {
+    for (const l of lines) {
+      const [name, value] = l.split('\t');
+      if (name && value !== undefined && isCookieName(name.trim())) out.set(name.trim(), value.trim());
+    }
+  } else {
+    for (const part of lines.map((l) => l.replace(/^cookie:\s*/i, '')).join(';').split(';')) {
+      const p = part.trim();
+      if (!p) continue;
+      const eq = p.indexOf('=');
+      // The text itself is not repeated: it may be a secret.
+      if (eq <= 0) throw new InputError('bad-cookies', `Part ${out.size + 1} of the pasted text is not a name=value pair.`);
+      const name = p.slice(0, eq).trim();
+      const value = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+      if (!isCookieName(name)) throw new InputError('bad-cookies', 'A cookie name contains characters cookies cannot have.');
+      out.set(name, value);
+    }
+  }
+  if (out.size === 0) throw new InputError('bad-cookies', 'No cookies were found in the pasted text.');
+  return [...out].map(([name, value]) => ({ name, value }));
+}
+
+function isCookieName(name: string): boolean {
+  return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name);
+}
+
+/**
+ * Adopts the session of a browser: puts the pasted cookies into the client's jar (for the wiki's
+ * host) and checks them with one userinfo query. On success the client is logged in as that user;
+ * otherwise the jar is emptied again and `session-cookies-invalid` is thrown.
+ */
+export async function useExistingSession(client: ApiClient, pasted: string, signal?: AbortSignal): Promise<WikiUser> {
+  const cookies = parseCookiePaste(pasted);
+  const jar = client.transport.jar;
+  await jar.removeAllCookies();
+  client.transport.beginNewSession();
+  const url = new URL(client.apiUrl);
+  const secure = url.protocol === 'https:' ? '; Secure' : '';
+  for (const c of cookies) {
+    // Host-only, path /: sent to every path of the wiki's host, as the browser does for MediaWiki's cookies.
+    await jar.setCookie(`${c.name}=${c.value}; Path=/${secure}; HttpOnly`, url.toString());
+  }
+  let user: WikiUser | undefined;
+  try {
+    user = await client.checkSession({ signal });
+  } catch (e) {
+    await jar.removeAllCookies();
+    throw e;
+  }
+  if (!user) {
+    await jar.removeAllCookies();
+    client.setUser(undefined);
+    throw new InputError(
+      'session-cookies-invalid',
+      `${url.host} does not know these cookies as a logged-in session (${cookies.length} cookie${cookies.length === 1 ? '' : 's'}: ${cookies.map((c) => c.name).join(', ')}).`,
+    );
+  }
+  client.setUser(user);
+  return user;
+}

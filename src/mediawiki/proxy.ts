@@ -1,0 +1,148 @@
+// Network setup: proxy, no-proxy list and certificate checking, as one undici dispatcher.
+// The proxy is undici's ProxyAgent (CONNECT tunnel); hosts on the no-proxy list go direct through an
+// Agent. Certificate checking is on unless `strictSSL: false` is asked for explicitly.
+
+import { Agent, Dispatcher, ProxyAgent } from 'undici';
+import { InputError } from './errors';
+
+export interface NetworkOptions {
+  /** Proxy URL (http://host:port, credentials allowed). Empty: use the environment. */
+  proxy?: string;
+  /** Hosts that bypass the proxy: `example.org`, `.example.org`, `*.example.org`, `host:port`, `*`. */
+  noProxy?: readonly string[] | string;
+  /** false turns certificate checking off (wiki and proxy). Default true. */
+  strictSSL?: boolean;
+  /** Where HTTPS_PROXY / HTTP_PROXY / NO_PROXY come from when `proxy` is empty. Default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface NetworkSetup {
+  dispatcher: Dispatcher;
+  /** One line for the log: proxy (without credentials), bypass list, certificate checking. */
+  description: string;
+  /** The proxy URL for http:// and https:// wikis (credentials kept; never log these). */
+  httpProxy?: string;
+  httpsProxy?: string;
+  noProxy: string[];
+  strictSSL: boolean;
+}
+
+const KEEP_ALIVE = { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 16 } as const;
+const cache = new Map<string, NetworkSetup>();
+
+/** The dispatcher for these options. The same options give the same dispatcher (shared keep-alive pools). */
+export function networkSetup(options: NetworkOptions = {}): NetworkSetup {
+  const env = options.env ?? process.env;
+  const explicit = options.proxy?.trim() || undefined;
+  const envOf = (...names: string[]) => names.map((n) => env[n]?.trim()).find((v) => v) || undefined;
+  const httpProxy = explicit ?? envOf('http_proxy', 'HTTP_PROXY');
+  const httpsProxy = explicit ?? envOf('https_proxy', 'HTTPS_PROXY') ?? httpProxy;
+  const listed = typeof options.noProxy === 'string' ? [options.noProxy] : [...(options.noProxy ?? [])];
+  // The environment's NO_PROXY belongs to the environment's proxy.
+  if (!explicit) listed.push(envOf('no_proxy', 'NO_PROXY') ?? '');
+  const noProxy = listed.flatMap((s) => s.split(/[,\s]+/)).map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const strictSSL = options.strictSSL !== false;
+  for (const p of [httpProxy, httpsProxy]) if (p) checkProxyUrl(p);
+
+  const key = JSON.stringify([httpProxy, httpsProxy, noProxy, strictSSL]);
+  const cached = cache.get(key);
+  if (cached) return cached;
+
+  const tls = strictSSL ? {} : { rejectUnauthorized: false };
+  const direct = new Agent({ ...KEEP_ALIVE, connect: tls });
+  const proxyFor = (uri: string | undefined) =>
+    uri ? new ProxyAgent({ ...KEEP_ALIVE, uri, requestTls: tls, proxyTls: tls }) : undefined;
+  const viaHttp = proxyFor(httpProxy);
+  const viaHttps = httpsProxy === httpProxy ? viaHttp : proxyFor(httpsProxy);
+  const dispatcher = viaHttp || viaHttps ? new RoutingDispatcher(direct, viaHttp, viaHttps, noProxy) : direct;
+
+  const parts: string[] = [];
+  if (!httpProxy && !httpsProxy) parts.push('direct connection (no proxy)');
+  else {
+    const source = explicit ? 'http.proxy' : 'environment';
+    if (httpProxy === httpsProxy) parts.push(`proxy ${safeProxy(httpProxy)} (${source})`);
+    else parts.push(`proxy for http ${httpProxy ? safeProxy(httpProxy) : 'none'}, for https ${httpsProxy ? safeProxy(httpsProxy) : 'none'} (${source})`);
+    if (noProxy.length) parts.push(`not for ${noProxy.join(', ')}`);
+  }
+  parts.push(strictSSL ? 'certificates checked' : 'CERTIFICATE CHECKING OFF (http.proxyStrictSSL: false)');
+  const setup: NetworkSetup = { dispatcher, description: parts.join('; '), httpProxy, httpsProxy, noProxy, strictSSL };
+  cache.set(key, setup);
+  return setup;
+}
+
+/** Whether a host (and port) is on a no-proxy list. */
+export function bypassesProxy(hostname: string, port: number, noProxy: readonly string[]): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  for (const raw of noProxy) {
+    if (raw === '*') return true;
+    let entry = raw;
+    let entryPort: number | undefined;
+    const m = /^(.*?):(\d+)$/.exec(entry);
+    if (m && !entry.includes('::')) {
+      entry = m[1];
+      entryPort = Number(m[2]);
+    }
+    if (entryPort !== undefined && entryPort !== port) continue;
+    entry = entry.replace(/^\*?\./, '.').replace(/^\[|\]$/g, '');
+    if (entry.startsWith('.') ? host.endsWith(entry) || host === entry.slice(1) : host === entry || host.endsWith(`.${entry}`)) return true;
+  }
+  return false;
+}
+
+function checkProxyUrl(p: string): void {
+  let u: URL;
+  try {
+    u = new URL(p);
+  } catch {
+    throw new InputError('bad-proxy', `The proxy "${safeProxy(p)}" is not a valid address; use http://host:port.`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new InputError('bad-proxy', `The proxy "${safeProxy(p)}" uses ${u.protocol.replace(':', '')}; only http:// and https:// proxies are supported.`);
+  }
+}
+
+/** The proxy URL without user name and password. */
+export function safeProxy(p: string | undefined): string {
+  if (!p) return '';
+  try {
+    const u = new URL(p);
+    const cred = u.username || u.password ? '***@' : '';
+    return `${u.protocol}//${cred}${u.host}`;
+  } catch {
+    return '<unreadable proxy address>';
+  }
+}
+
+const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
+
+/** Sends each request through the proxy for its scheme, or direct when the host is on the no-proxy list. */
+class RoutingDispatcher extends Dispatcher {
+  constructor(
+    private readonly direct: Dispatcher,
+    private readonly viaHttp: Dispatcher | undefined,
+    private readonly viaHttps: Dispatcher | undefined,
+    private readonly noProxy: readonly string[],
+  ) {
+    super();
+  }
+
+  private pick(origin: string | URL | undefined): Dispatcher {
+    if (!origin) return this.direct;
+    const u = new URL(String(origin));
+    const port = Number(u.port) || DEFAULT_PORTS[u.protocol] || 0;
+    if (bypassesProxy(u.hostname, port, this.noProxy)) return this.direct;
+    return (u.protocol === 'https:' ? this.viaHttps : this.viaHttp) ?? this.direct;
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
+    return this.pick(options.origin).dispatch(options, handler);
+  }
+
+  override async close(): Promise<void> {
+    await Promise.all([...new Set([this.direct, this.viaHttp, this.viaHttps])].map((d) => d?.close()));
+  }
+
+  override async destroy(): Promise<void> {
+    await Promise.all([...new Set([this.direct, this.viaHttp, this.viaHttps])].map((d) => d?.destroy()));
+  }
+}

@@ -1,0 +1,100 @@
+// Small loopback network parts for tests: a forward proxy (CONNECT tunnels, what undici's
+// ProxyAgent speaks) that records what it carried, and a self-signed https front for a wiki.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+
+export interface TestProxy {
+  url: string;
+  /** `host:port` of every CONNECT tunnel opened. */
+  tunnels: string[];
+  /** Requests refused (wrong or missing Proxy-Authorization, or not CONNECT). */
+  refused: number;
+  stop(): Promise<void>;
+}
+
+/** A forward proxy on 127.0.0.1. With `auth` ("user:password") it demands Basic proxy authorization. */
+export async function startProxy(opts: { auth?: string } = {}): Promise<TestProxy> {
+  const sockets = new Set<net.Socket>();
+  const state: TestProxy = { url: '', tunnels: [], refused: 0, stop: async () => undefined };
+  const server = http.createServer((_req, res) => {
+    state.refused++;
+    res.writeHead(405).end('only CONNECT');
+  });
+  server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client));
+    client.on('error', () => undefined);
+    if (opts.auth && req.headers['proxy-authorization'] !== `Basic ${Buffer.from(opts.auth).toString('base64')}`) {
+      state.refused++;
+      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n');
+      return;
+    }
+    const target = req.url ?? '';
+    state.tunnels.push(target);
+    const [host, port] = [target.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''), Number(/:(\d+)$/.exec(target)?.[1] ?? 443)];
+    const upstream = net.connect(port, host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    sockets.add(upstream);
+    upstream.on('close', () => sockets.delete(upstream));
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.stop = async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+  };
+  return state;
+}
+
+export interface HttpsFront {
+  /** https://127.0.0.1:PORT */
+  origin: string;
+  /** The same api.php path as the wiki's, on the https front. */
+  apiUrl: string;
+  stop(): Promise<void>;
+}
+
+/** A self-signed https server (CN and SAN 127.0.0.1) that forwards every request to `target` (http). */
+export async function startHttpsFront(target: string): Promise<HttpsFront> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mws-tls-'));
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  const t = new URL(target);
+  const sockets = new Set<net.Socket>();
+  const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (req, res) => {
+    const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host } }, (ur) => {
+      res.writeHead(ur.statusCode ?? 502, ur.headers);
+      ur.pipe(res);
+    });
+    up.on('error', () => res.writeHead(502).end());
+    req.pipe(up);
+  });
+  server.on('connection', (s: net.Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    origin,
+    apiUrl: `${origin}${t.pathname}`,
+    stop: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
