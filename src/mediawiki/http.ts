@@ -54,7 +54,7 @@ function defaultAgent(): Agent {
 const MAX_REDIRECTS = 5;
 
 export class Transport {
-  readonly jar: CookieJar;
+  private readonly cookieJar: CookieJar;
   readonly userAgent: string;
   readonly timeoutMs: number;
   /** HTTP requests sent through this transport (each redirect hop counts). */
@@ -64,17 +64,26 @@ export class Transport {
    * their Set-Cookie (often the wiki clearing the dead session) must not clobber the new login.
    */
   private cookieEpoch = 0;
+  private jarMayHaveCookies: boolean;
   private readonly dispatcher: Dispatcher;
   private readonly trace?: (line: string) => void;
   private readonly maxBodyBytes: number;
 
   constructor(options: TransportOptions = {}) {
-    this.jar = options.jar ?? new CookieJar();
+    this.cookieJar = options.jar ?? new CookieJar();
+    // A new, empty jar can skip the (comparatively slow) lookup until the first Set-Cookie.
+    this.jarMayHaveCookies = options.jar !== undefined;
     this.userAgent = options.userAgent ?? userAgent();
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.dispatcher = options.dispatcher ?? defaultAgent();
     this.trace = options.trace;
     this.maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
+  }
+
+  /** The session's cookie jar. Whoever takes it may add cookies, so lookups resume from then on. */
+  get jar(): CookieJar {
+    this.jarMayHaveCookies = true;
+    return this.cookieJar;
   }
 
   /** Start a new cookie epoch (see `cookieEpoch`). */
@@ -122,16 +131,18 @@ export class Transport {
       ...req.headers,
     };
     const epoch = this.cookieEpoch;
-    if (useCookies) {
-      const cookie = await this.jar.getCookieString(url.toString());
+    if (useCookies && this.jarMayHaveCookies) {
+      const cookie = await this.cookieJar.getCookieString(url.toString());
       if (cookie) headers['cookie'] = cookie;
     }
     if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     const timeout = req.timeoutMs ?? this.timeoutMs;
     const started = Date.now();
     this.requestCount++;
-    const signals = [AbortSignal.timeout(timeout)];
-    if (req.signal) signals.push(req.signal);
+    // One timer bounds the whole exchange (a trickling body would reset undici's idle timers);
+    // AbortSignal.any only when the caller has a signal of its own — it is the costly part.
+    const limit = AbortSignal.timeout(timeout);
+    const signal = req.signal ? AbortSignal.any([limit, req.signal]) : limit;
     let res: Dispatcher.ResponseData;
     try {
       res = await request(url, {
@@ -141,7 +152,7 @@ export class Transport {
         dispatcher: this.dispatcher,
         headersTimeout: timeout,
         bodyTimeout: timeout,
-        signal: AbortSignal.any(signals),
+        signal,
       });
     } catch (e) {
       const err = toNetworkError(e, url.toString(), method);
@@ -162,9 +173,10 @@ export class Transport {
     if (useCookies && epoch === this.cookieEpoch) {
       const setCookie = res.headers['set-cookie'];
       const list = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+      if (list.length > 0) this.jarMayHaveCookies = true;
       for (const c of list) {
         // ignoreError: a cookie the jar refuses (wrong domain, bad syntax) is dropped, as a browser would.
-        await this.jar.setCookie(c, url.toString(), { ignoreError: true });
+        await this.cookieJar.setCookie(c, url.toString(), { ignoreError: true });
       }
     }
     this.trace?.(
@@ -175,7 +187,7 @@ export class Transport {
 
   /** Names of the cookies the jar would send to a URL (values stay inside). */
   async cookieNames(url: string): Promise<string[]> {
-    return (await this.jar.getCookies(url)).map((c) => c.key);
+    return (await this.cookieJar.getCookies(url)).map((c) => c.key);
   }
 }
 
