@@ -3,7 +3,7 @@
 //
 // Only node built-ins are used.
 
-import { spawn, execFile, ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, execFile, ChildProcess } from 'node:child_process';
 import { createHmac, createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -473,7 +473,23 @@ export interface StartWikiOptionsEx extends StartWikiOptions {
  * Start a fresh wiki. The first call in a process installs a pristine template (about 3-4 s);
  * later calls copy it (well under a second).
  */
+/** Says exactly which Debian packages are missing (the wiki needs MediaWiki 1.39, PHP and SQLite). */
+export function checkPrerequisites(): void {
+  const missing: string[] = [];
+  if (!fs.existsSync(path.join(MW_DIR, 'maintenance', 'install.php'))) missing.push('mediawiki');
+  const php = spawnSync(PHP, ['-m'], { encoding: 'utf8' });
+  if (php.status !== 0) missing.push('php-cli', 'php-sqlite3');
+  else if (!/pdo_sqlite/i.test(php.stdout)) missing.push('php-sqlite3');
+  if (missing.length > 0) {
+    throw new Error(
+      `The test wiki needs Debian packages that are missing: ${missing.join(' ')}.\n` +
+        `Install them with:  sudo apt-get update && sudo apt-get install -y --no-install-recommends mediawiki php-cli php-sqlite3`,
+    );
+  }
+}
+
 export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedWiki> {
+  checkPrerequisites();
   installExitHook();
   const assets = findAssetsDir();
   const template = await getTemplate();
