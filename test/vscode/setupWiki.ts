@@ -23,6 +23,8 @@ export interface VsCodeTestContext {
   users: StartedWiki['users'];
   redirectField: string;
   captcha: { question: string; answer: string };
+  /** A second wiki with $wgGroupPermissions['*']['read'] = false (issue #7: private wikis). */
+  privateWiki: { apiUrl: string; articleUrl: string; siteName: string; wikiId: string };
 }
 
 export async function setup(): Promise<SetupResult> {
@@ -30,6 +32,7 @@ export async function setup(): Promise<SetupResult> {
   // (openExternal) into its port proxy and loses their path, which a real wiki never meets.
   const wiki = await startWiki({ host: '127.0.0.2' });
   current = wiki;
+  const privateWiki = await startWiki({ host: '127.0.0.2', extraSettings: "$wgGroupPermissions['*']['read'] = false;" });
   const control = http.createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const reply = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -70,6 +73,7 @@ export async function setup(): Promise<SetupResult> {
     users: wiki.users,
     redirectField: wiki.redirectField.name,
     captcha: wiki.captcha,
+    privateWiki: { apiUrl: privateWiki.apiUrl, articleUrl: privateWiki.articleUrl('Main Page'), siteName: privateWiki.siteName, wikiId: privateWiki.wikiId },
   };
   return {
     env: { MWS_TEST_WIKI_API: wiki.apiUrl, MWS_TEST_CONTROL: controlUrl },
@@ -77,6 +81,7 @@ export async function setup(): Promise<SetupResult> {
     teardown: async () => {
       control.close();
       await wiki.stop();
+      await privateWiki.stop();
       current = undefined;
     },
   };
