@@ -8,7 +8,7 @@ import { Log } from './vscode/log';
 import { LoginFlows } from './vscode/loginFlow';
 import { UriReturnHandler } from './vscode/redirectReceiver';
 import { SessionManager } from './vscode/sessions';
-import { transportOptions } from './vscode/settings';
+import { transportOptions, watchNetworkSettings } from './vscode/settings';
 import { StatusBar } from './vscode/statusBar';
 import { Storage, isOurKey } from './vscode/storage';
 
@@ -51,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MediaW
   );
 
   registerCommands(context, sessions, flows, log, status, auth);
+  context.subscriptions.push(watchNetworkSettings(log));
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms; ${sessions.sites().length} wiki(s), ${sessions.accounts().length} account(s) restored`);
   return createExtensionApi(sessions, flows, changes.event);
 }

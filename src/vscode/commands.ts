@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { errorText, showError } from './errors';
 import type { MediaWikiAuthProvider } from './authProvider';
 import type { Log } from './log';
-import type { AddWikiArgs, LogInArgs, LoginFlows } from './loginFlow';
+import type { AddWikiArgs, LogInArgs, LoginFlows, UseExistingSessionArgs } from './loginFlow';
 import type { SessionManager } from './sessions';
 import type { StatusBar } from './statusBar';
 import type { AccountRecord, SiteRecord } from './storage';
@@ -63,6 +63,12 @@ export function registerCommands(context: vscode.ExtensionContext, sessions: Ses
 
   run<LogInArgs, AccountSummary | undefined>('mediawiki.logIn', vscode.l10n.t('Log In'), async (args) => {
     const account = await flows.logIn(args);
+    return account && summary(account, sessions);
+  });
+
+  run<UseExistingSessionArgs, AccountSummary | undefined>('mediawiki.useExistingSession', vscode.l10n.t('Use Existing Session'), async (args) => {
+    const account = await flows.useExistingSession(args);
+    if (account && !args) void vscode.window.setStatusBarMessage(vscode.l10n.t('Using the existing session of {0}', account.userName), 5000);
     return account && summary(account, sessions);
   });
 

@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import {
-  ApiClient, InputError, LoginError, clientLogin, discoverSite, loginWithBotPassword,
+  ApiClient, InputError, LoginError, clientLogin, discoverSite, loginWithBotPassword, parseCookiePaste, toRequests, useExistingSession,
   type FieldValues, type LoginStep,
 } from '../mediawiki';
 import type { Log } from './log';
@@ -37,6 +37,13 @@ export interface LogInArgs {
   silent?: boolean;
 }
 
+export interface UseExistingSessionArgs {
+  /** Any URL of the wiki (added if new). */
+  site?: string;
+  /** The Cookie header of a request to the wiki, or name=value pairs. */
+  cookies?: string;
+}
+
 export class LoginFlows {
   constructor(
     private readonly sessions: SessionManager,
@@ -66,6 +73,7 @@ export class LoginFlows {
     const site = await this.sessions.addSite(info);
     this.log.info(`added ${site.name} (${site.apiUrl}, ${site.generator})`);
     if (site.requiresLogin) {
+      this.log.info(`${site.name} refuses anonymous reads (readapidenied): a login is needed to read it`);
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} is private: log in to read it. [readapidenied]', site.name));
     }
     return site;
@@ -165,6 +173,20 @@ export class LoginFlows {
       throw new InputError('password-spaces', vscode.l10n.t('The password starts or ends with a space. Bot passwords never do; pass it without the spaces.'));
     }
     if (!(await this.confirmTransport(site))) return undefined;
+    // LDAP-style wikis want a domain with a main-account login (bot passwords ignore it). It is
+    // remembered with the account (not a secret) and offered when the wiki's login form has one.
+    let domain = args.domain ?? this.sessions.accounts(site.apiUrl).find((a) => a.loginName === username && a.domain)?.domain;
+    if (domain === undefined && !username.includes('@')) {
+      const offered = await this.domainChoices(client);
+      if (offered) {
+        const pick = await vscode.window.showQuickPick(
+          Object.entries(offered).map(([value, label]) => ({ label, description: value === label ? undefined : value, value })),
+          { title: vscode.l10n.t('{0}: domain', site.name), placeHolder: vscode.l10n.t('The wiki asks for the domain of your account.'), ignoreFocusOut: true },
+        );
+        if (!pick) return undefined;
+        domain = pick.value;
+      }
+    }
     // Scripted callers that pass the password choose explicitly; the default is not to keep it.
     let remember = args.rememberPassword ?? (args.password !== undefined ? false : undefined);
     if (remember === undefined && fixedName === undefined) {
@@ -180,9 +202,52 @@ export class LoginFlows {
     }
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Logging in to {0} as {1}…', site.name, username) },
-      () => loginWithBotPassword(client, { username, password, domain: args.domain }),
+      () => loginWithBotPassword(client, { username, password, domain }),
     );
-    return { method: 'botpassword' as const, loginName: username, domain: args.domain, rememberPassword: remember ? password : undefined };
+    return { method: 'botpassword' as const, loginName: username, domain, rememberPassword: remember ? password : undefined };
+  }
+
+  /** The domain options of the wiki's login form (authmanagerinfo), if it has a domain field. */
+  private async domainChoices(client: ApiClient): Promise<Record<string, string> | undefined> {
+    try {
+      const res = await client.get({ action: 'query', meta: 'authmanagerinfo', amirequestsfor: 'login', amimessageformat: 'html' }, { login: true });
+      const info = (res.query as { authmanagerinfo?: { requests?: Parameters<typeof toRequests>[0] } } | undefined)?.authmanagerinfo;
+      const field = toRequests(info?.requests).flatMap((r) => r.fields).find((f) => f.name === 'domain' && f.options);
+      return field?.options && Object.keys(field.options).length > 0 ? field.options : undefined;
+    } catch (e) {
+      this.log.trace(`no domain list: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** "Use Existing Session…": adopt the session of a browser where the user is logged in. */
+  async useExistingSession(args: UseExistingSessionArgs = {}): Promise<AccountRecord | undefined> {
+    const site = await this.pickSite(args.site, vscode.l10n.t('Use the browser session of which wiki?'));
+    if (!site) return undefined;
+    const host = new URL(site.apiUrl).host;
+    const pasted = args.cookies ?? (await vscode.window.showInputBox({
+      title: vscode.l10n.t('{0}: use an existing session', site.name),
+      prompt: vscode.l10n.t('Paste the Cookie header of a request to {0} from a browser tab where you are logged in (developer tools, Network tab), or the cookies as name=value; name=value.', host),
+      placeHolder: 'Cookie: …_session=…; …UserName=…',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Paste the cookies.')),
+    }));
+    if (pasted === undefined) return undefined;
+    this.log.addSecret(pasted.trim());
+    try {
+      for (const c of parseCookiePaste(pasted)) this.log.addSecret(c.value);
+    } catch {
+      // the core reports the problem below
+    }
+    const client = this.sessions.newClient(site.apiUrl);
+    const user = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the session on {0}…', site.name) },
+      () => useExistingSession(client, pasted),
+    );
+    const account = await this.sessions.saveLogin(site, client, { method: 'cookies', loginName: user.name });
+    this.log.info(`using an existing browser session on ${site.name} as ${user.name}`);
+    return account;
   }
 
   /** clientlogin: the wiki drives the steps; REDIRECT goes through the browser and back. */
@@ -250,7 +315,7 @@ export class LoginFlows {
     );
     if (picked !== go) throw new LoginError('assertuserfailed', vscode.l10n.t('The session has expired and the login was not renewed.'));
     client.transport.jar.removeAllCookiesSync();
-    if (account.method === 'botpassword') await this.botPassword(site, client, { rememberPassword: account.passwordStored }, account.loginName);
+    if (account.method === 'botpassword') await this.botPassword(site, client, { rememberPassword: account.passwordStored, domain: account.domain }, account.loginName);
     else await this.interactive(site, client, {}, account.userName);
     if (!client.user) throw new LoginError('cancelled', 'The login was cancelled.');
   }

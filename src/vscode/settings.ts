@@ -1,6 +1,7 @@
 // Settings under `mediawiki.*`. Nothing secret is ever read from or written to settings.
 import * as vscode from 'vscode';
-import { userAgent, type TransportOptions } from '../mediawiki';
+import { Dispatcher } from 'undici';
+import { networkSetup, userAgent, type NetworkOptions, type NetworkSetup, type TransportOptions } from '../mediawiki';
 
 export interface Settings {
   defaultLoginMethod: 'ask' | 'botpassword' | 'interactive';
@@ -32,5 +33,57 @@ export function transportOptions(trace: (line: string) => void): TransportOption
     userAgent: userAgent(s.userAgentContact || undefined, `VS Code ${vscode.version}`),
     timeoutMs: s.requestTimeoutSeconds * 1000,
     trace,
+    dispatcher: followSettings,
   };
+}
+
+/**
+ * VS Code's network settings: `http.proxy`, `http.noProxy`, `http.proxyStrictSSL`. With no
+ * `http.proxy`, the HTTPS_PROXY / HTTP_PROXY / NO_PROXY environment variables apply.
+ * `http.proxyStrictSSL: false` is the only thing that turns certificate checking off.
+ */
+export function networkOptions(): NetworkOptions {
+  const h = vscode.workspace.getConfiguration('http');
+  return {
+    proxy: h.get<string>('proxy', '') || undefined,
+    noProxy: h.get<string[]>('noProxy', []).filter((x) => typeof x === 'string'),
+    strictSSL: h.get<boolean>('proxyStrictSSL', true) !== false,
+  };
+}
+
+export function currentNetwork(): NetworkSetup {
+  return networkSetup(networkOptions());
+}
+
+/**
+ * One dispatcher for every client that reads the settings on each request, so a changed proxy
+ * setting applies at once, also to sessions restored before the change.
+ */
+class SettingsDispatcher extends Dispatcher {
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
+    return currentNetwork().dispatcher.dispatch(options, handler);
+  }
+  override async close(): Promise<void> {}
+  override async destroy(): Promise<void> {}
+}
+const followSettings = new SettingsDispatcher();
+
+/** Logs the network setup now and whenever the http.* settings change (a warning when certificate checks are off). */
+export function watchNetworkSettings(log: { info(l: string): void; warn(l: string): void; error(l: string): void }): vscode.Disposable {
+  let last = '';
+  const report = () => {
+    try {
+      const n = currentNetwork();
+      if (n.description === last) return;
+      last = n.description;
+      if (n.strictSSL) log.info(`network: ${n.description}`);
+      else log.warn(`network: ${n.description}. Certificates of wikis and proxies are NOT checked; set http.proxyStrictSSL back to true when you no longer need this.`);
+    } catch (e) {
+      log.error(`network: ${(e as Error).message}`);
+    }
+  };
+  report();
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('http')) report();
+  });
 }
