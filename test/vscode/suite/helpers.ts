@@ -13,7 +13,8 @@ export function ctx(): VsCodeTestContext {
 
 /** Acts on the wiki's server side (expire sessions, reset throttles, count revisions...). */
 export async function control<T>(path: string, params: Record<string, string> = {}): Promise<T> {
-  const res = await fetch(`${ctx().controlUrl}${path}?${new URLSearchParams(params)}`);
+  const query = new URLSearchParams(params).toString();
+  const res = await fetch(`${ctx().controlUrl}${path}${query ? `${path.includes('?') ? '&' : '?'}${query}` : ''}`);
   if (!res.ok) throw new Error(`control ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }

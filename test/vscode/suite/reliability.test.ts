@@ -73,7 +73,7 @@ describe('reliability in VS Code: bad input and secrets (real wiki)', function (
     const token = await client.getToken('csrf');
     assert.match(token, /^[0-9a-f]{32,}\+\\$/);
     // The session expires on the server: the extension logs in again with the stored password.
-    await control(`/invalidate?user=${encodeURIComponent(bot.name)}`);
+    await control('/invalidate', { user: bot.name });
     const res = await client.get({ action: 'query', meta: 'tokens', type: 'csrf' });
     const after = (res.query as { tokens: { csrftoken: string } }).tokens.csrftoken;
     assert.notEqual(after, token, 'a new session after the automatic re-login');
