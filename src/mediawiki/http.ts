@@ -2,8 +2,9 @@
 // jar (domain/path/expiry rules are the library's). Cookies are only ever sent where the jar says,
 // and redirects to another origin are never followed with a session.
 
-import { Agent, request, type Dispatcher } from 'undici';
-import { CookieJar } from 'tough-cookie';
+import type { Agent, Dispatcher } from 'undici';
+import type { CookieJar } from 'tough-cookie';
+import { toughCookie, undici } from './lazy';
 import { HttpError, NetworkError, WikiError, hostOf } from './errors';
 import { describeParams, redactUrl } from './redact';
 import { userAgent } from './userAgent';
@@ -47,7 +48,7 @@ export interface TransportOptions {
 
 let sharedAgent: Agent | undefined;
 function defaultAgent(): Agent {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 16 });
+  sharedAgent ??= new (undici().Agent)({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 16 });
   return sharedAgent;
 }
 
@@ -70,7 +71,7 @@ export class Transport {
   private readonly maxBodyBytes: number;
 
   constructor(options: TransportOptions = {}) {
-    this.cookieJar = options.jar ?? new CookieJar();
+    this.cookieJar = options.jar ?? new (toughCookie().CookieJar)();
     // A new, empty jar can skip the (comparatively slow) lookup until the first Set-Cookie.
     this.jarMayHaveCookies = options.jar !== undefined;
     this.userAgent = options.userAgent ?? userAgent();
@@ -145,7 +146,7 @@ export class Transport {
     const signal = req.signal ? AbortSignal.any([limit, req.signal]) : limit;
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(url, {
+      res = await undici().request(url, {
         method,
         headers,
         body,

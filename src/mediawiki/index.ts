@@ -11,3 +11,4 @@ export * from './proxy';
 export { adviceFor } from './advice';
 export { redactUrl, describeParams, scrub } from './redact';
 export { userAgent, PRODUCT_VERSION } from './userAgent';
+export { undici, toughCookie } from './lazy';

@@ -2,7 +2,8 @@
 // The proxy is undici's ProxyAgent (CONNECT tunnel); hosts on the no-proxy list go direct through an
 // Agent. Certificate checking is on unless `strictSSL: false` is asked for explicitly.
 
-import { Agent, Dispatcher, ProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from './lazy';
 import { InputError } from './errors';
 
 export interface NetworkOptions {
@@ -48,13 +49,18 @@ export function networkSetup(options: NetworkOptions = {}): NetworkSetup {
   const cached = cache.get(key);
   if (cached) return cached;
 
-  const tls = strictSSL ? {} : { rejectUnauthorized: false };
-  const direct = new Agent({ ...KEEP_ALIVE, connect: tls });
-  const proxyFor = (uri: string | undefined) =>
-    uri ? new ProxyAgent({ ...KEEP_ALIVE, uri, requestTls: tls, proxyTls: tls }) : undefined;
-  const viaHttp = proxyFor(httpProxy);
-  const viaHttps = httpsProxy === httpProxy ? viaHttp : proxyFor(httpsProxy);
-  const dispatcher = viaHttp || viaHttps ? new RoutingDispatcher(direct, viaHttp, viaHttps, noProxy) : direct;
+  // The agents are made on first use (see lazy.ts): describing the set-up must not load undici.
+  let built: Dispatcher | undefined;
+  const build = (): Dispatcher => {
+    const { Agent, ProxyAgent } = undici();
+    const tls = strictSSL ? {} : { rejectUnauthorized: false };
+    const direct = new Agent({ ...KEEP_ALIVE, connect: tls });
+    const proxyFor = (uri: string | undefined) =>
+      uri ? new ProxyAgent({ ...KEEP_ALIVE, uri, requestTls: tls, proxyTls: tls }) : undefined;
+    const viaHttp = proxyFor(httpProxy);
+    const viaHttps = httpsProxy === httpProxy ? viaHttp : proxyFor(httpsProxy);
+    return viaHttp || viaHttps ? routingDispatcher(direct, viaHttp, viaHttps, noProxy) : direct;
+  };
 
   const parts: string[] = [];
   if (!httpProxy && !httpsProxy) parts.push('direct connection (no proxy)');
@@ -65,7 +71,16 @@ export function networkSetup(options: NetworkOptions = {}): NetworkSetup {
     if (noProxy.length) parts.push(`not for ${noProxy.join(', ')}`);
   }
   parts.push(strictSSL ? 'certificates checked' : 'CERTIFICATE CHECKING OFF (http.proxyStrictSSL: false)');
-  const setup: NetworkSetup = { dispatcher, description: parts.join('; '), httpProxy, httpsProxy, noProxy, strictSSL };
+  const setup: NetworkSetup = {
+    get dispatcher() {
+      return (built ??= build());
+    },
+    description: parts.join('; '),
+    httpProxy,
+    httpsProxy,
+    noProxy,
+    strictSSL,
+  };
   cache.set(key, setup);
   return setup;
 }
@@ -116,33 +131,26 @@ export function safeProxy(p: string | undefined): string {
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
 
 /** Sends each request through the proxy for its scheme, or direct when the host is on the no-proxy list. */
-class RoutingDispatcher extends Dispatcher {
-  constructor(
-    private readonly direct: Dispatcher,
-    private readonly viaHttp: Dispatcher | undefined,
-    private readonly viaHttps: Dispatcher | undefined,
-    private readonly noProxy: readonly string[],
-  ) {
-    super();
-  }
-
-  private pick(origin: string | URL | undefined): Dispatcher {
-    if (!origin) return this.direct;
+function routingDispatcher(direct: Dispatcher, viaHttp: Dispatcher | undefined, viaHttps: Dispatcher | undefined, noProxy: readonly string[]): Dispatcher {
+  const pick = (origin: string | URL | undefined): Dispatcher => {
+    if (!origin) return direct;
     const u = new URL(String(origin));
     const port = Number(u.port) || DEFAULT_PORTS[u.protocol] || 0;
-    if (bypassesProxy(u.hostname, port, this.noProxy)) return this.direct;
-    return (u.protocol === 'https:' ? this.viaHttps : this.viaHttp) ?? this.direct;
+    if (bypassesProxy(u.hostname, port, noProxy)) return direct;
+    return (u.protocol === 'https:' ? viaHttps : viaHttp) ?? direct;
+  };
+  const all = () => [...new Set([direct, viaHttp, viaHttps])].filter((d): d is Dispatcher => d !== undefined);
+  // Defined here because `extends` needs undici's class, which is only loaded on first use.
+  class RoutingDispatcher extends undici().Dispatcher {
+    override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
+      return pick(options.origin).dispatch(options, handler);
+    }
+    override async close(): Promise<void> {
+      await Promise.all(all().map((d) => d.close()));
+    }
+    override async destroy(): Promise<void> {
+      await Promise.all(all().map((d) => d.destroy()));
+    }
   }
-
-  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
-    return this.pick(options.origin).dispatch(options, handler);
-  }
-
-  override async close(): Promise<void> {
-    await Promise.all([...new Set([this.direct, this.viaHttp, this.viaHttps])].map((d) => d?.close()));
-  }
-
-  override async destroy(): Promise<void> {
-    await Promise.all([...new Set([this.direct, this.viaHttp, this.viaHttps])].map((d) => d?.destroy()));
-  }
+  return new RoutingDispatcher();
 }

@@ -1,7 +1,8 @@
 // A session as one JSON string: the cookie jar, who is logged in, and where. Restoring makes no
 // request; an expired session shows on first use (assert=user) or via checkSession().
 
-import { CookieJar, domainMatch, type SerializedCookieJar } from 'tough-cookie';
+import type { SerializedCookieJar } from 'tough-cookie';
+import { toughCookie } from './lazy';
 import { ApiClient, type ApiClientOptions, type WikiUser } from './client';
 import { InputError } from './errors';
 import { Transport, type TransportOptions } from './http';
@@ -57,12 +58,12 @@ export function restoreSession(
   options: Omit<ApiClientOptions, 'apiUrl' | 'user' | 'transport'> & { transport?: TransportOptions } = {},
 ): { client: ApiClient; data: SessionData } {
   const data = parseSession(json);
-  const jar = CookieJar.deserializeSync(data.cookies);
+  const jar = toughCookie().CookieJar.deserializeSync(data.cookies);
   // Only cookies for the session's own host come back; anything else is dropped.
   const host = new URL(data.apiUrl).hostname;
   for (const c of jar.serializeSync()?.cookies ?? []) {
     const domain = typeof c.domain === 'string' ? c.domain : undefined;
-    if (domain && !domainMatch(host, domain)) {
+    if (domain && !toughCookie().domainMatch(host, domain)) {
       jar.store.removeCookie(domain, typeof c.path === 'string' ? c.path : '/', typeof c.key === 'string' ? c.key : '', () => {});
     }
   }

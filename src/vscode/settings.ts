@@ -1,7 +1,7 @@
 // Settings under `mediawiki.*`. Nothing secret is ever read from or written to settings.
 import * as vscode from 'vscode';
-import { Dispatcher } from 'undici';
-import { networkSetup, userAgent, type NetworkOptions, type NetworkSetup, type TransportOptions } from '../mediawiki';
+import type { Dispatcher } from 'undici';
+import { networkSetup, undici, userAgent, type NetworkOptions, type NetworkSetup, type TransportOptions } from '../mediawiki';
 
 export interface Settings {
   defaultLoginMethod: 'ask' | 'botpassword' | 'interactive';
@@ -33,7 +33,7 @@ export function transportOptions(trace: (line: string) => void): TransportOption
     userAgent: userAgent(s.userAgentContact || undefined, `VS Code ${vscode.version}`),
     timeoutMs: s.requestTimeoutSeconds * 1000,
     trace,
-    dispatcher: followSettings,
+    dispatcher: followSettings(),
   };
 }
 
@@ -59,14 +59,21 @@ export function currentNetwork(): NetworkSetup {
  * One dispatcher for every client that reads the settings on each request, so a changed proxy
  * setting applies at once, also to sessions restored before the change.
  */
-class SettingsDispatcher extends Dispatcher {
-  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
-    return currentNetwork().dispatcher.dispatch(options, handler);
+let followSettingsDispatcher: Dispatcher | undefined;
+function followSettings(): Dispatcher {
+  if (!followSettingsDispatcher) {
+    // Defined on first use: `extends` needs undici's class, which activation must not load.
+    class SettingsDispatcher extends undici().Dispatcher {
+      override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
+        return currentNetwork().dispatcher.dispatch(options, handler);
+      }
+      override async close(): Promise<void> {}
+      override async destroy(): Promise<void> {}
+    }
+    followSettingsDispatcher = new SettingsDispatcher();
   }
-  override async close(): Promise<void> {}
-  override async destroy(): Promise<void> {}
+  return followSettingsDispatcher;
 }
-const followSettings = new SettingsDispatcher();
 
 /** Logs the network setup now and whenever the http.* settings change (a warning when certificate checks are off). */
 export function watchNetworkSettings(log: { info(l: string): void; warn(l: string): void; error(l: string): void }): vscode.Disposable {
