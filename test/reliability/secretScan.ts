@@ -44,6 +44,19 @@ export async function setup() {
         .filter((d) => fs.statSync(d).mtimeMs >= started - 1_000);
       try {
         const secrets = await collectSecrets(sink);
+        // The scan must be able to fail: a planted copy of each kind of secret has to be found.
+        const canaryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mws-scan-canary-'));
+        try {
+          const kinds = [...new Map(secrets.map((x) => [x.kind, x])).values()];
+          kinds.forEach((x, i) => fs.writeFileSync(path.join(canaryDir, `planted-${i}.log`), `some log line ${x.value} more text\n`));
+          const planted = scan([canaryDir], secrets);
+          const found = new Set(planted.hits.map((h) => h.kind));
+          const missed = kinds.filter((x) => !found.has(x.kind)).map((x) => x.kind);
+          if (kinds.length === 0 || missed.length) throw new Error(`secret scan self-check: planted secrets not found (${missed.join(', ') || 'no secrets collected'})`);
+          process.stdout.write(`[secret-scan] self-check: ${kinds.length} planted kinds of secret all found\n`);
+        } finally {
+          fs.rmSync(canaryDir, { recursive: true, force: true });
+        }
         const result = scan([...runDirs, outputDir], secrets);
         const f = figures('scan');
         f.secretScan = {
