@@ -34,7 +34,7 @@ function origin(input: string): string {
 }
 
 /**
- * Production build into a staging folder (scripts/build.mjs --production options, plus a
+ * Production build into a staging folder (npm run build:production options, plus a
  * metafile), then `vsce package --no-dependencies` there, honouring .vscodeignore. The working
  * tree's dist/ is left alone.
  */
@@ -54,7 +54,7 @@ export async function packageExtension(): Promise<PackageResults> {
   }
   fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(pkg, null, 2));
 
-  // Same options as scripts/build.mjs --production.
+  // Same options as npm run build:production.
   const result = await build({
     entryPoints: [path.join(repoRoot, 'src', 'extension.ts')],
     absWorkingDir: repoRoot,

@@ -46,7 +46,7 @@ async function seed(apiUrl: string, bot: { lgname: string; botPassword: string }
 
 async function main(): Promise<void> {
   ensureSystemPackages();
-  const install = spawnSync('bash', [path.join(repoRoot, 'scripts', 'install-code-server.sh')], { stdio: 'inherit' });
+  const install = spawnSync('bash', [path.join(repoRoot, 'test', 'vscode', 'install-code-server.sh')], { stdio: 'inherit' });
   if (install.status !== 0) process.exit(install.status ?? 1);
 
   console.log('Starting the demo wiki…');

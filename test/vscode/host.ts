@@ -1,6 +1,6 @@
 /**
  * Real-VS-Code test host: code-server (VS Code 1.99.3's workbench and server-side Node extension
- * host, installed by scripts/install-code-server.sh into .cache/code-server) driven in Debian's
+ * host, installed by test/vscode/install-code-server.sh into .cache/code-server) driven in Debian's
  * Chromium through playwright-core. See test/vscode/README.md.
  *
  * Runs in plain Node (the test runner side), never inside the extension host.
@@ -46,7 +46,7 @@ function findRepoRoot(start: string): string {
 export function codeServerBin(): string {
   const bin = process.env.CODE_SERVER_BIN ?? path.join(repoRoot, '.cache', 'code-server', 'bin', 'code-server');
   if (!fs.existsSync(bin)) {
-    throw new Error(`code-server not found at ${bin}: run scripts/install-code-server.sh first`);
+    throw new Error(`code-server not found at ${bin}: run test/vscode/install-code-server.sh first`);
   }
   return bin;
 }

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const out = path.join(repoRoot, 'test-output');
   fs.mkdirSync(out, { recursive: true });
   const vsix = path.join(out, 'mediawiki-sessions.vsix');
-  execFileSync('node', [path.join(repoRoot, 'scripts', 'build.mjs'), '--production'], { cwd: repoRoot, stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build:production'], { cwd: repoRoot, stdio: 'inherit' });
   const files = execFileSync('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' }).split('\n').filter(Boolean);
   execFileSync('npx', ['vsce', 'package', '--no-dependencies', '-o', vsix], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   const size = fs.statSync(vsix).size;

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Start the test wiki (test/wiki) for a demo or manual testing and print its accounts.
-//   npx tsc -p . && node scripts/start-wiki.mjs [--data-dir DIR] [--port N] [--workers N]
+//   npx tsc -p . && node test/wiki/start-wiki.mjs [--data-dir DIR] [--port N] [--workers N]
 // With --data-dir the wiki keeps its state across restarts. Ctrl-C stops it.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 
 const require = createRequire(import.meta.url);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { startWiki } = require(path.join(root, 'out/test/wiki/index.js'));
 
 const args = process.argv.slice(2);
