@@ -267,7 +267,10 @@ export class SessionManager {
 
   private wire(client: ApiClient, account: AccountRecord): void {
     client.relogin = async (c) => {
-      const rec = this.account(account.apiUrl, account.userName) ?? account;
+      // Re-read the index: another window may have logged this account out meanwhile, and then
+      // its calls here must end, not log back in or ask.
+      const rec = (await this.storage.accounts()).find((a) => a.apiUrl === account.apiUrl && a.userName === account.userName);
+      if (!rec) throw new ApiError('notloggedin', `${account.userName} was logged out of ${account.apiUrl}.`);
       this.hooks.log(`session of ${rec.userName} at ${rec.apiUrl} has expired; logging in again`);
       if (rec.method === 'botpassword' && rec.passwordStored) {
         const password = await this.storage.getPassword(rec);
