@@ -86,8 +86,7 @@ export async function discoverSite(input: string, options: DiscoverOptions = {})
       if (e instanceof WikiError) lastError = e;
     }
   }
-  void lastError;
-  throw new NotAWikiError(url.toString(), tried);
+  throw new NotAWikiError(url.toString(), tried, lastError && `${lastError.code}`);
 }
 
 /** One siteinfo GET. Throws unless the answer is MediaWiki's. */

@@ -130,8 +130,11 @@ export class NotAWikiError extends WikiError {
   constructor(
     readonly url: string,
     readonly tried: readonly string[],
+    /** What the last address tried answered (e.g. "HTTP 404", "not-json"), to tell the user why. */
+    readonly lastAnswer?: string,
   ) {
-    super(formatMessage('not-a-wiki', `No MediaWiki API found for ${url} (tried ${tried.length} address${tried.length === 1 ? '' : 'es'}).`));
+    const last = lastAnswer ? `; the last one: ${lastAnswer}` : '';
+    super(formatMessage('not-a-wiki', `No MediaWiki API found for ${url} (tried ${tried.length} address${tried.length === 1 ? '' : 'es'}${last}).`));
     this.name = 'NotAWikiError';
   }
 }
