@@ -269,6 +269,39 @@ describe('test wiki fixture', function () {
     }
   });
 
+  it('REDIRECT: testidp=deny puts deny=1 into the redirecttarget (FAIL denied); testidp=hang an IdP page that never redirects', async function () {
+    const ret = await returnListener();
+    try {
+      const s = new RawSession(w);
+      const r = await s.clientLogin({ [w.redirectField.name]: 'deny', loginreturnurl: ret.url });
+      assert.equal(r.status, 'REDIRECT', JSON.stringify(r));
+      assert.equal(new URL(r.redirecttarget as string).searchParams.get('deny'), '1');
+      await browse(r.redirecttarget as string, ret.url);
+      const q = await ret.received;
+      assert.equal(q.get('error'), 'access_denied');
+      const fail = await s.clientLoginContinue(Object.fromEntries(q));
+      assert.equal(fail.messagecode, 'testredirectauth-denied', JSON.stringify(fail));
+
+      const h = new RawSession(w);
+      const r2 = await h.clientLogin({ [w.redirectField.name]: 'hang', loginreturnurl: ret.url });
+      assert.equal(r2.status, 'REDIRECT', JSON.stringify(r2));
+      const target = new URL(r2.redirecttarget as string);
+      assert.equal(target.searchParams.get('hang'), '1');
+      assert.equal(target.searchParams.get('deny'), null);
+      const page = await fetch(target, { redirect: 'manual' });
+      assert.equal(page.status, 200);
+      assert.equal(page.headers.get('location'), null);
+      assert.match(await page.text(), /TestIdP/);
+
+      // testidp=1 is unchanged: neither flag.
+      const plainTarget = new URL((await new RawSession(w).clientLogin({ ...w.redirectField.values(), loginreturnurl: ret.url })).redirecttarget as string);
+      assert.equal(plainTarget.searchParams.get('deny'), null);
+      assert.equal(plainTarget.searchParams.get('hang'), null);
+    } finally {
+      ret.close();
+    }
+  });
+
   it('throttle: too many attempts give login-throttled, resetThrottles() clears it', async function () {
     const { plain, bot } = w.users;
     const s = new RawSession(w);

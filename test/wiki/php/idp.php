@@ -5,6 +5,7 @@
  * GET /idp.php?client_id=mediawiki&state=STATE&redirect_uri=URL[&deny=1]
  *   -> 302 to URL?code=CODE&state=STATE          (CODE = first 32 hex of HMAC-SHA256(STATE, secret))
  *   -> 302 to URL?error=access_denied&state=STATE (when deny=1)
+ *   -> 200 with a page and no redirect            (when hang=1: a login the user never finishes)
  * Anything malformed -> 400.
  */
 
@@ -18,6 +19,13 @@ if ( !is_string( $redirectUri ) || !preg_match( '#^https?://#i', $redirectUri )
 	http_response_code( 400 );
 	header( 'Content-Type: text/plain' );
 	echo "idp: bad request (need state and an http(s) redirect_uri)\n";
+	return;
+}
+
+if ( !empty( $_GET['hang'] ) ) {
+	header( 'Content-Type: text/html; charset=utf-8' );
+	header( 'Cache-Control: no-store' );
+	echo "<!doctype html><title>TestIdP</title><h1>TestIdP</h1><p>Waiting for you to sign in (this test page never sends you back).</p>\n";
 	return;
 }
 

@@ -6,13 +6,21 @@ use MediaWiki\Auth\ButtonAuthenticationRequest;
 
 /**
  * The "Log in with TestIdP" button. Submitting `testidp=1` in the first clientlogin
- * request selects the TestRedirectAuth provider.
+ * request selects the TestRedirectAuth provider; `testidp=deny` / `testidp=hang` select it
+ * and make the fake identity provider refuse / never answer (see $idpMode).
  */
 class TestIdPButtonRequest extends ButtonAuthenticationRequest {
 	public const NAME = 'testidp';
 
 	/** @var bool Set by loadFromSubmission() (declared to avoid PHP 8.2 dynamic properties) */
 	public $testidp = false;
+
+	/**
+	 * @var string What the fake identity provider is to do, from the submitted value:
+	 *  `testidp=deny` -> 'deny' (it refuses: error=access_denied), `testidp=hang` -> 'hang'
+	 *  (it never redirects back); any other value (`1`) -> 'allow'.
+	 */
+	public $idpMode = 'allow';
 
 	public function __construct() {
 		parent::__construct(
@@ -21,6 +29,19 @@ class TestIdPButtonRequest extends ButtonAuthenticationRequest {
 			wfMessage( 'testredirectauth-button-help' ),
 			true
 		);
+	}
+
+	/**
+	 * @param array $data
+	 * @return bool
+	 */
+	public function loadFromSubmission( array $data ) {
+		if ( !parent::loadFromSubmission( $data ) ) {
+			return false;
+		}
+		$value = $data[self::NAME] ?? null;
+		$this->idpMode = ( $value === 'deny' || $value === 'hang' ) ? $value : 'allow';
+		return true;
 	}
 
 	/**

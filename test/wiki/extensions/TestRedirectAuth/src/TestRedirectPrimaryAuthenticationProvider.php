@@ -12,7 +12,8 @@ use StatusValue;
  * TEST ONLY primary authentication provider.
  *
  * begin: only when the client submits the `testidp` button field; answers REDIRECT to
- *        $wgServer/idp.php?client_id=mediawiki&state=S&redirect_uri=<returnToUrl>.
+ *        $wgServer/idp.php?client_id=mediawiki&state=S&redirect_uri=<returnToUrl>
+ *        (plus &deny=1 for `testidp=deny`, &hang=1 for `testidp=hang`).
  * continue: `state` must match, `code` must be HMAC-SHA256(state, $wgTestRedirectAuthSecret)[0..32];
  *        `error=...` gives FAIL (testredirectauth-denied). PASS logs in $wgTestRedirectAuthUser.
  */
@@ -40,11 +41,18 @@ class TestRedirectPrimaryAuthenticationProvider extends AbstractPrimaryAuthentic
 
 		$idp = $this->config->get( 'TestRedirectAuthIdpUrl' )
 			?: rtrim( $this->config->get( 'Server' ), '/' ) . '/idp.php';
-		$target = $idp . '?' . http_build_query( [
+		$query = [
 			'client_id' => 'mediawiki',
 			'state' => $state,
 			'redirect_uri' => $returnTo,
-		] );
+		];
+		// testidp=deny / testidp=hang: the fake identity provider refuses / never redirects back.
+		if ( $button->idpMode === 'deny' ) {
+			$query['deny'] = '1';
+		} elseif ( $button->idpMode === 'hang' ) {
+			$query['hang'] = '1';
+		}
+		$target = $idp . '?' . http_build_query( $query );
 		return AuthenticationResponse::newRedirect( [ new TestRedirectContinueRequest() ], $target );
 	}
 
