@@ -35,7 +35,7 @@ describe('bad input (core)', () => {
     server.answer().otherwise({ status: 200, body: '<html><head><title>Just a blog</title></head><body>hello</body></html>' });
     const e = await expectReject(discoverSite(server.url.replace('/w/api.php', '/blog/post'), { transport: { timeoutMs: 1_000 } }));
     assert.equal(e.code, 'not-a-wiki');
-    assert.match(e.message, /No MediaWiki API found for .* \(tried \d+ address(es)?\)\. \[not-a-wiki\] Paste the address of a page of the wiki, or of its api\.php/);
+    assert.match(e.message, /No MediaWiki API found for .* \(tried \d+ address(es)?; the last one: not-json\)\. \[not-a-wiki\] Paste the address of a page of the wiki, or of its api\.php/);
     recorded('a URL that is not a wiki', e);
   });
 
