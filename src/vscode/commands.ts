@@ -23,6 +23,8 @@ export interface AccountSummary {
   user: string;
   userId: number;
   method: AccountRecord['method'];
+  /** The domain of an LDAP-style wiki the account logged in with (not a secret). */
+  domain?: string;
   state: AccountRecord['state'];
   current: boolean;
   passwordStored: boolean;
@@ -35,6 +37,7 @@ export function summary(a: AccountRecord, sessions: SessionManager): AccountSumm
     user: a.userName,
     userId: a.userId,
     method: a.method,
+    domain: a.domain,
     state: a.state,
     current: a.current,
     passwordStored: a.passwordStored,

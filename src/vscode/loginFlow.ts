@@ -256,6 +256,9 @@ export class LoginFlows {
     const scripted: Record<string, string> = { ...args.values };
     if (args.username ?? fixedName) scripted['username'] = (args.username ?? fixedName) as string;
     if (args.password) scripted['password'] = args.password;
+    // An LDAP-style wiki's domain: given, or the one kept with this account by an earlier login.
+    const knownDomain = args.domain ?? this.sessions.accounts(site.apiUrl).find((a) => a.userName === scripted['username'] && a.domain)?.domain;
+    if (knownDomain) scripted['domain'] = knownDomain;
     for (const v of Object.values(scripted)) this.log.addSecret(v.length >= 8 ? v : undefined);
     const receiver = await openRedirectReturn(this.uriHandler, settings().redirectTimeoutMinutes * 60_000);
     try {
@@ -286,6 +289,14 @@ export class LoginFlows {
           return values;
         },
       });
+      // The domain the wiki's form got (asked or scripted) is kept with the account.
+      let domain: string | undefined;
+      const fill = prompter.fill.bind(prompter);
+      prompter.fill = async (step) => {
+        const values = await fill(step);
+        if (values?.['domain'] !== undefined && step.fields.some((f) => f.name === 'domain')) domain = values['domain'];
+        return values;
+      };
       prompter.retryAfterFailure = async (e) => {
         if (args.values || args.silent) return false;
         const again = vscode.l10n.t('Try Again');
@@ -298,7 +309,7 @@ export class LoginFlows {
         rememberMe: args.rememberMe ?? settings().rememberMe,
       });
       this.log.info(`clientlogin PASS for ${result.name} in ${result.requests} requests`);
-      return { method: 'clientlogin' as const, loginName: result.name };
+      return { method: 'clientlogin' as const, loginName: result.name, domain };
     } finally {
       receiver.dispose();
     }
@@ -316,7 +327,7 @@ export class LoginFlows {
     if (picked !== go) throw new LoginError('assertuserfailed', vscode.l10n.t('The session has expired and the login was not renewed.'));
     client.transport.jar.removeAllCookiesSync();
     if (account.method === 'botpassword') await this.botPassword(site, client, { rememberPassword: account.passwordStored, domain: account.domain }, account.loginName);
-    else await this.interactive(site, client, {}, account.userName);
+    else await this.interactive(site, client, { domain: account.domain }, account.userName);
     if (!client.user) throw new LoginError('cancelled', 'The login was cancelled.');
   }
 

@@ -3,10 +3,25 @@
 // (expire sessions, reset throttles, count revisions) from inside VS Code.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import { startWiki, totp, type StartedWiki } from '../wiki';
 import type { SetupResult } from './run';
 
 let current: StartedWiki | undefined;
+let currentDomain: StartedWiki | undefined;
+
+/** The domain wiki of this run (TestDomainAuth; for UI tests, which run in this process). */
+export function testDomainWiki(): StartedWiki {
+  if (!currentDomain) throw new Error('domain test wiki not started (run with --setup out/test/vscode/setupWiki.js)');
+  return currentDomain;
+}
+
+/** The LDAP-style domain wiki: its domains, and whose account is in which (the others: the first). */
+export const DOMAIN_WIKI = {
+  siteName: 'MWSessions Domain Wiki',
+  domains: ['EXAMPLE', 'CORP'],
+  userDomains: { Plain: 'CORP' } as Record<string, string>,
+};
 
 /** The wiki of this run (for UI tests, which run in this process). */
 export function testWiki(): StartedWiki {
@@ -25,6 +40,11 @@ export interface VsCodeTestContext {
   captcha: { question: string; answer: string };
   /** A second wiki with $wgGroupPermissions['*']['read'] = false (issue #7: private wikis). */
   privateWiki: { apiUrl: string; articleUrl: string; siteName: string; wikiId: string };
+  /**
+   * A third wiki with a required `domain` field on its login form (test-only TestDomainAuth, like
+   * LDAP extensions). Its own site name, so pickers can tell it apart.
+   */
+  domainWiki: { apiUrl: string; articleUrl: string; siteName: string; wikiId: string; domains: string[]; userDomains: Record<string, string> };
 }
 
 export async function setup(): Promise<SetupResult> {
@@ -33,29 +53,47 @@ export async function setup(): Promise<SetupResult> {
   const wiki = await startWiki({ host: '127.0.0.2' });
   current = wiki;
   const privateWiki = await startWiki({ host: '127.0.0.2', extraSettings: "$wgGroupPermissions['*']['read'] = false;" });
+  const domainExt = path.resolve(__dirname, '../../../test/wiki/extensions/TestDomainAuth/extension.json');
+  const domainWiki = await startWiki({
+    host: '127.0.0.2',
+    extraSettings: [
+      `wfLoadExtension( 'TestDomainAuth', ${JSON.stringify(domainExt)} );`,
+      `$wgTestDomainAuthDomains = ${JSON.stringify(DOMAIN_WIKI.domains)};`,
+      `$wgTestDomainAuthUserDomains = [ ${Object.entries(DOMAIN_WIKI.userDomains).map(([u, d]) => `${JSON.stringify(u)} => ${JSON.stringify(d)}`).join(', ')} ];`,
+      `$wgSitename = ${JSON.stringify(DOMAIN_WIKI.siteName)};`,
+    ].join('\n'),
+  });
+  currentDomain = domainWiki;
+  // ?wiki=private|domain picks the wiki a control call acts on (default: the main one).
+  const wikis: Record<string, StartedWiki> = { '': wiki, main: wiki, private: privateWiki, domain: domainWiki };
   const control = http.createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const reply = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const fail = (e: unknown) => res.writeHead(500).end(String(e));
     const arg = (k: string) => u.searchParams.get(k) ?? '';
+    const target = wikis[arg('wiki')];
+    if (!target) {
+      res.writeHead(400).end(`unknown wiki ${arg('wiki')}`);
+      return;
+    }
     switch (u.pathname) {
       case '/invalidate':
-        wiki.invalidateSessions(arg('user')).then(() => reply({ ok: true }), fail);
+        target.invalidateSessions(arg('user')).then(() => reply({ ok: true }), fail);
         break;
       case '/reset-throttles':
-        wiki.resetThrottles().then(() => reply({ ok: true }), fail);
+        target.resetThrottles().then(() => reply({ ok: true }), fail);
         break;
       case '/revisions':
-        wiki.revisionCount(arg('title')).then((n) => reply({ count: n }), fail);
+        target.revisionCount(arg('title')).then((n) => reply({ count: n }), fail);
         break;
       case '/totp':
         reply({ code: totp(arg('secret'), Number(arg('t')) || Date.now()) });
         break;
       case '/requests':
-        reply(wiki.requests());
+        reply(target.requests());
         break;
       case '/clear-requests':
-        wiki.clearRequests();
+        target.clearRequests();
         reply({ ok: true });
         break;
       default:
@@ -74,6 +112,7 @@ export async function setup(): Promise<SetupResult> {
     redirectField: wiki.redirectField.name,
     captcha: wiki.captcha,
     privateWiki: { apiUrl: privateWiki.apiUrl, articleUrl: privateWiki.articleUrl('Main Page'), siteName: privateWiki.siteName, wikiId: privateWiki.wikiId },
+    domainWiki: { apiUrl: domainWiki.apiUrl, articleUrl: domainWiki.articleUrl('Main Page'), siteName: DOMAIN_WIKI.siteName, wikiId: domainWiki.wikiId, domains: DOMAIN_WIKI.domains, userDomains: DOMAIN_WIKI.userDomains },
   };
   return {
     env: { MWS_TEST_WIKI_API: wiki.apiUrl, MWS_TEST_CONTROL: controlUrl },
@@ -82,7 +121,9 @@ export async function setup(): Promise<SetupResult> {
       control.close();
       await wiki.stop();
       await privateWiki.stop();
+      await domainWiki.stop();
       current = undefined;
+      currentDomain = undefined;
     },
   };
 }
