@@ -15,6 +15,13 @@ import * as vscode from 'vscode';
 export const EXTENSION_ID = 'wikisessions.mediawiki-sessions';
 const RETURN_PATH = '/mediawiki-sessions/return';
 
+let openListeners = 0;
+
+/** How many return listeners are open now (for tests and troubleshooting: 0 when no login waits). */
+export function openReturnListeners(): number {
+  return openListeners;
+}
+
 /** Answers from the URI handler, by nonce. */
 export class UriReturnHandler implements vscode.UriHandler {
   private readonly waiting = new Map<string, (params: URLSearchParams) => void>();
@@ -68,18 +75,33 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
+  openListeners++;
+  let closed = false;
+  const closeServer = () => {
+    if (closed) return;
+    closed = true;
+    openListeners--;
+    server.closeAllConnections?.();
+    server.close();
+  };
   const port = (server.address() as AddressInfo).port;
   const local = vscode.Uri.parse(`http://127.0.0.1:${port}${RETURN_PATH}/${nonce}`);
   const dispose0 = () => {
     fromHandler.dispose();
-    server.close();
+    closeServer();
   };
 
   // asExternalUri forwards the loopback port where needed (remote, Codespaces, code-server's
   // /proxy/PORT/ path), so the browser that finishes the SSO login reaches this listener.
   // Map the listener's root and append our path: some forwarders (code-server's /proxy/PORT/)
   // map only the authority and drop the path of what they are given.
-  const root = (await vscode.env.asExternalUri(vscode.Uri.parse(`http://127.0.0.1:${port}/`))).toString(true);
+  let root: string;
+  try {
+    root = (await vscode.env.asExternalUri(vscode.Uri.parse(`http://127.0.0.1:${port}/`))).toString(true);
+  } catch (e) {
+    dispose0();
+    throw e;
+  }
   const returnUrl = `${root.replace(/\/+$/, '')}${local.path}`;
   if (!/^https?:/.test(returnUrl)) {
     dispose0();
@@ -90,8 +112,7 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
   const dispose = () => {
     if (timer) clearTimeout(timer);
     fromHandler.dispose();
-    server.closeAllConnections?.();
-    server.close();
+    closeServer();
   };
 
   return {
@@ -108,7 +129,8 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
 export class RedirectTimeoutError extends Error {
   readonly code = 'redirect-timeout';
   constructor(ms: number) {
-    super(`No answer came back from the identity provider within ${Math.round(ms / 60000)} minutes. [redirect-timeout] Start the login again.`);
+    const wait = ms >= 60_000 ? `${Math.round(ms / 60_000)} minute(s)` : `${Math.round(ms / 1000)} seconds`;
+    super(`No answer came back from the identity provider within ${wait}. [redirect-timeout] Finish the login in the browser sooner, or raise mediawiki.redirectTimeoutMinutes, and start the login again.`);
   }
 }
 

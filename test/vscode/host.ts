@@ -360,6 +360,13 @@ export interface OpenWorkbenchOptions {
   /** Wait until the workbench is visible (default true). */
   waitForWorkbench?: boolean;
   viewport?: { width: number; height: number };
+  /**
+   * Origins VS Code opens without asking "Do you want code-server to open the external website?"
+   * (patterns as in "Manage Trusted Domains", e.g. `http://127.0.0.2:*`), stored before the workbench
+   * starts, as if the user had chosen "Configure Trusted Domains". Extension-test windows refuse
+   * every dialog, so env.openExternal of any other origin fails there.
+   */
+  trustedDomains?: string[];
 }
 
 export interface Workbench {
@@ -450,6 +457,7 @@ export async function openWorkbench(server: CodeServer, options: OpenWorkbenchOp
       page.on('pageerror', (err) => process.stderr.write(`[browser pageerror] ${err.message}\n`));
     }
     const url = workbenchUrl(server, options);
+    if (options.trustedDomains?.length) await seedTrustedDomains(page, server, options.trustedDomains);
     await page.goto(url);
     if (options.waitForWorkbench ?? true) {
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
@@ -461,6 +469,54 @@ export async function openWorkbench(server: CodeServer, options: OpenWorkbenchOp
     await close();
     throw error;
   }
+}
+
+/**
+ * Writes the trusted-domain list where the web workbench keeps it: application storage, i.e. the
+ * IndexedDB database vscode-web-state-db-global, store ItemTable, key http.linkProtectionTrustedDomains
+ * (VS Code 1.99). Done on a same-origin page before the workbench loads and reads its storage.
+ */
+/** The little of IndexedDB that seedTrustedDomains uses. */
+interface IdbRequest {
+  result: {
+    createObjectStore(name: string): unknown;
+    transaction(store: string, mode: 'readwrite'): {
+      objectStore(name: string): { put(value: unknown, key: string): unknown };
+      oncomplete: (() => void) | null;
+      onerror: (() => void) | null;
+      error: unknown;
+    };
+    close(): void;
+  };
+  error: unknown;
+  onupgradeneeded: (() => void) | null;
+  onsuccess: (() => void) | null;
+  onerror: (() => void) | null;
+}
+
+async function seedTrustedDomains(page: Page, server: CodeServer, domains: string[]): Promise<void> {
+  await page.goto(`${server.url}/healthz`);
+  await page.evaluate(
+    (value) =>
+      new Promise<void>((resolve, reject) => {
+        // (runs in the browser; this project compiles without the DOM typings)
+        const idb = (globalThis as unknown as { indexedDB: { open(name: string): IdbRequest } }).indexedDB;
+        const open = idb.open('vscode-web-state-db-global');
+        open.onupgradeneeded = () => open.result.createObjectStore('ItemTable');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction('ItemTable', 'readwrite');
+          tx.objectStore('ItemTable').put(value, 'http.linkProtectionTrustedDomains');
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    JSON.stringify(domains),
+  );
 }
 
 function formatLogArgs(args: unknown): string {
@@ -498,6 +554,8 @@ export interface RunExtensionHostSuiteOptions {
   timeoutMs?: number;
   /** Reuse a running server instead of starting (and stopping) one. */
   server?: CodeServer;
+  /** See OpenWorkbenchOptions.trustedDomains. */
+  trustedDomains?: string[];
   /** Where output goes; default process.stdout. */
   out?: NodeJS.WritableStream;
 }
@@ -540,6 +598,7 @@ export async function runExtensionHostSuite(options: RunExtensionHostSuiteOption
       extensionDevelopmentPath: options.extensionDevelopmentPath,
       extensionTestsPath: options.extensionTestsPath,
       waitForWorkbench: false,
+      trustedDomains: options.trustedDomains,
       onLog: (level, message) => {
         const line = extensionHostLine(message);
         if (line !== undefined) out.write(line.endsWith('\n') ? line : `${line}\n`);

@@ -15,7 +15,7 @@
  *   --verbose             code-server and browser logs on stderr; same as VSCODE_TEST_VERBOSE=1
  *
  * A setup module exports `setup` (or default) returning, all optional:
- *   { env?: Record<string,string>, context?: unknown, teardown?: () => Promise<void> }
+ *   { env?: Record<string,string>, context?: unknown, teardown?: () => Promise<void>, trustedDomains?: string[] }
  * `env` goes into process.env before anything starts (so the extension host inherits it and UI
  * tests see it); `context` is handed to the suite as JSON (suite/env.ts testContext()).
  */
@@ -30,6 +30,11 @@ export interface SetupResult {
   env?: Record<string, string>;
   context?: Record<string, unknown>;
   teardown?: () => Promise<void>;
+  /**
+   * Origins the extension-host suite's window opens without the trust prompt (host.ts
+   * OpenWorkbenchOptions.trustedDomains): nobody can click "Open" there.
+   */
+  trustedDomains?: string[];
 }
 export type SetupHook = () => Promise<SetupResult | void> | SetupResult | void;
 
@@ -48,6 +53,7 @@ export async function main(options: RunOptions = {}): Promise<number> {
     preflight();
 
     let context: Record<string, unknown> = { probe: 'context-file-ok' };
+    const trustedDomains: string[] = [];
     for (const hook of options.setup ?? []) {
       const result = (await hook()) ?? {};
       if (result.teardown) {
@@ -60,6 +66,7 @@ export async function main(options: RunOptions = {}): Promise<number> {
       }
       Object.assign(process.env, result.env);
       context = { ...context, ...result.context };
+      trustedDomains.push(...(result.trustedDomains ?? []));
     }
     // Proves on every run that env reaches the extension host (smoke.test.ts checks it).
     process.env.MWS_VSCODE_TEST_PROBE = 'extension-host-env-ok';
@@ -72,6 +79,7 @@ export async function main(options: RunOptions = {}): Promise<number> {
         extensionTestsPath: path.join(__dirname, 'suite', 'index.js'),
         context,
         grep: options.grep,
+        trustedDomains,
       });
       log(`extension-host suite: exit ${code} (${secs(t)})`);
       if (code !== 0) exitCode = 1;
