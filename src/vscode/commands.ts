@@ -6,6 +6,7 @@ import { errorText, showError } from './errors';
 import type { MediaWikiAuthProvider } from './authProvider';
 import type { Log } from './log';
 import type { AddWikiArgs, LogInArgs, LoginFlows, UseExistingSessionArgs } from './loginFlow';
+import { openReturnListeners } from './redirectReceiver';
 import type { SessionManager } from './sessions';
 import type { StatusBar } from './statusBar';
 import type { AccountRecord, SiteRecord } from './storage';
@@ -165,6 +166,8 @@ export function registerCommands(context: vscode.ExtensionContext, sessions: Ses
       statusWarning: status.isWarning,
       sites: sessions.sites(),
       accounts: sessions.accounts().map((a) => summary(a, sessions)),
+      // Loopback listeners waiting for a REDIRECT login's return: 0 unless a login is in progress.
+      openReturnListeners: openReturnListeners(),
     })),
     // The sessions the Accounts menu gets (the accessToken is an opaque handle, not a cookie).
     vscode.commands.registerCommand('mediawiki.internal.authSessions', () => auth.getSessions()),

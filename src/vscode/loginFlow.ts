@@ -35,6 +35,11 @@ export interface LogInArgs {
   rememberMe?: boolean;
   /** Do not show error notifications; reject instead (for scripted callers). */
   silent?: boolean;
+  /**
+   * Interactive login: how long to wait for the identity provider's return, in seconds (tests,
+   * scripts). Users set mediawiki.redirectTimeoutMinutes instead; this overrides it for one login.
+   */
+  redirectTimeoutSeconds?: number;
 }
 
 export interface UseExistingSessionArgs {
@@ -260,7 +265,12 @@ export class LoginFlows {
     const knownDomain = args.domain ?? this.sessions.accounts(site.apiUrl).find((a) => a.userName === scripted['username'] && a.domain)?.domain;
     if (knownDomain) scripted['domain'] = knownDomain;
     for (const v of Object.values(scripted)) this.log.addSecret(v.length >= 8 ? v : undefined);
-    const receiver = await openRedirectReturn(this.uriHandler, settings().redirectTimeoutMinutes * 60_000);
+    const timeoutSeconds = args.redirectTimeoutSeconds;
+    if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) {
+      throw new InputError('bad-timeout', vscode.l10n.t('redirectTimeoutSeconds must be a positive number of seconds (got {0}).', String(timeoutSeconds)));
+    }
+    const timeoutMs = timeoutSeconds !== undefined ? timeoutSeconds * 1000 : settings().redirectTimeoutMinutes * 60_000;
+    const receiver = await openRedirectReturn(this.uriHandler, timeoutMs);
     try {
       const cts = new vscode.CancellationTokenSource();
       const prompter = new VsCodePrompter({

@@ -117,6 +117,8 @@ export async function setup(): Promise<SetupResult> {
   return {
     env: { MWS_TEST_WIKI_API: wiki.apiUrl, MWS_TEST_CONTROL: controlUrl },
     context: context as unknown as Record<string, unknown>,
+    // The wiki's REDIRECT target (/idp.php) opens in the suite's browser without the trust prompt.
+    trustedDomains: [wiki.server, privateWiki.server],
     teardown: async () => {
       control.close();
       await wiki.stop();
