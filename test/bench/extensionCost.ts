@@ -6,9 +6,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import type { Page } from 'playwright-core';
-import { openWorkbench, pickQuickPickItem, runCommand, startCodeServer, statusBarText, typeInInputBox } from '../vscode/host';
+import { openWorkbench, runCommand, startCodeServer } from '../vscode/host';
 import type { TestWiki } from '../wiki/types';
 import { log, median, repoRoot, sleep } from './util';
+import { addWiki, botPasswordLogin, waitForStatus } from '../vscode/ui/steps';
 
 export interface PackageResults {
   /** dist/extension.js as `npm run build` leaves it (development: not minified, external map). */
@@ -236,21 +237,6 @@ async function runningExtensionsTime(page: Page): Promise<{ ms?: number; label?:
   return { ms: m ? Number(m[1]) : undefined, label };
 }
 
-async function waitForStatus(page: Page, pattern: RegExp, timeout = 30_000): Promise<string> {
-  const deadline = Date.now() + timeout;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await statusBarText(page, 'wikisessions.mediawiki-sessions.status', { timeout: 5_000 }).catch(() => '');
-    if (pattern.test(text)) return text;
-    await sleep(200);
-  }
-  throw new Error(`status bar never matched ${pattern}; last: "${text}"`);
-}
-
-async function waitForInputTitle(page: Page, pattern: RegExp, timeout = 20_000): Promise<void> {
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: pattern }).first().waitFor({ state: 'visible', timeout });
-}
-
 export async function benchActivation(wiki: TestWiki, vsix: string, reloads: number): Promise<ActivationResults> {
   const notes: string[] = [];
   const server = await startCodeServer({ vsix });
@@ -290,19 +276,8 @@ export async function benchActivation(wiki: TestWiki, vsix: string, reloads: num
     try {
       await wiki.resetThrottles();
       const { bot } = wiki.users;
-      await runCommand(page, 'MediaWiki: Add Wiki…');
-      await typeInInputBox(page, wiki.articleUrl('Main Page'));
-      await sleep(1_000);
-      await runCommand(page, 'MediaWiki: Log In');
-      await pickQuickPickItem(page, new RegExp(wiki.siteName));
-      await waitForInputTitle(page, /Log in to/);
-      await pickQuickPickItem(page, /^Bot password/);
-      await waitForInputTitle(page, /bot password login name/);
-      await typeInInputBox(page, bot.lgname);
-      await waitForInputTitle(page, /password for/);
-      await typeInInputBox(page, bot.botPassword);
-      await waitForInputTitle(page, /remember password/);
-      await pickQuickPickItem(page, /Don't remember/);
+      await addWiki(page, wiki.articleUrl('Main Page'), wiki.siteName);
+      await botPasswordLogin(page, new RegExp(wiki.siteName), bot);
       await waitForStatus(page, new RegExp(bot.name));
       for (let i = 0; i < reloads; i++) withAccount.push(await measure(reload));
       log(`activation (1 stored account): ${withAccount.map((s) => `${s.vscodeMs ?? '?'}/${s.activateMs ?? '?'} ms, ${s.wikiRequestsDuringActivation} req`).join(', ')}`);

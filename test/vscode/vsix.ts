@@ -5,10 +5,10 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanupAll, onCleanup, openWorkbench, pickQuickPickItem, quickPickLabels, repoRoot, runCommand, screenshot, sleep, startCodeServer, statusBarText, typeInInputBox } from './host';
+import { cleanupAll, onCleanup, openWorkbench, repoRoot, screenshot, startCodeServer, statusBarText } from './host';
 import { startWiki } from '../wiki';
+import { STATUS_ID, addWiki, botPasswordLogin, statusText, waitForStatus } from './ui/steps';
 
-const STATUS_ID = 'wikisessions.mediawiki-sessions.status';
 
 async function main(): Promise<void> {
   const out = path.join(repoRoot, 'test-output');
@@ -34,27 +34,9 @@ async function main(): Promise<void> {
   const text = await statusBarText(page, STATUS_ID, { timeout: 30_000 });
   assert.equal(text, 'MediaWiki');
   // And it works: add the wiki and log in with a bot password from the palette.
-  await runCommand(page, 'MediaWiki: Add Wiki…');
-  await typeInInputBox(page, wiki.apiUrl);
-  let labels: string[] = [];
-  for (let i = 0; i < 20 && !labels.some((l) => l.includes(wiki.siteName)); i++) {
-    await sleep(500);
-    await runCommand(page, 'MediaWiki: Log In');
-    labels = await quickPickLabels(page);
-    if (!labels.some((l) => l.includes(wiki.siteName))) await page.keyboard.press('Escape');
-  }
-  await pickQuickPickItem(page, new RegExp(wiki.siteName));
-  await pickQuickPickItem(page, /^Bot password/);
-  await typeInInputBox(page, wiki.users.bot.lgname);
-  await sleep(300);
-  await typeInInputBox(page, wiki.users.bot.botPassword);
-  await pickQuickPickItem(page, /Don't remember/);
-  const deadline = Date.now() + 30_000;
-  let status = '';
-  while (Date.now() < deadline && !status.includes(wiki.users.bot.name)) {
-    status = await statusBarText(page, STATUS_ID).catch(() => '');
-    await sleep(200);
-  }
+  await addWiki(page, wiki.apiUrl, wiki.siteName);
+  await botPasswordLogin(page, new RegExp(wiki.siteName), wiki.users.bot);
+  const status = await waitForStatus(page, new RegExp(wiki.users.bot.name)).catch(() => statusText(page));
   await screenshot(page, 'vsix-installed-logged-in');
   assert.equal(status, `${wiki.users.bot.name} · ${wiki.siteName}`);
   console.log('[vsix] installed .vsix activates and logs in: ok');

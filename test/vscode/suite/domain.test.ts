@@ -5,10 +5,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AccountSummary } from '../../../src/vscode/commands';
 import type { ServedRequest } from '../../wiki/types';
-import { control, ctx, rejects } from './helpers';
+import { control, ctx, rejects, state } from './helpers';
 
-interface State { statusText: string; accounts: (AccountSummary & { domain?: string })[] }
-const state = () => vscode.commands.executeCommand<State>('mediawiki.internal.state');
 const served = () => control<ServedRequest[]>('/requests', { wiki: 'domain' });
 
 /**

@@ -3,26 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { MediaWikiSessionsExtension } from '../../../src/api/mediawiki-sessions';
 import type { AccountSummary } from '../../../src/vscode/commands';
-import { EXT_ID, control, ctx, rejects } from './helpers';
-
-interface State {
-  statusText: string;
-  statusWarning: boolean;
-  sites: { apiUrl: string; name: string }[];
-  accounts: AccountSummary[];
-}
-
-const state = () => vscode.commands.executeCommand<State>('mediawiki.internal.state');
-const stored = () => vscode.commands.executeCommand<{ site: string; user: string; session: boolean; password: boolean }[]>('mediawiki.internal.stored');
-
-async function waitFor(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { EXT_ID, control, ctx, rejects, state, stored, waitFor } from './helpers';
 
 describe('MediaWiki Sessions in VS Code (real wiki)', function () {
   this.timeout(60_000);

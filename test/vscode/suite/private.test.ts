@@ -5,19 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { MediaWikiSessionsExtension } from '../../../src/api/mediawiki-sessions';
 import type { AccountSummary } from '../../../src/vscode/commands';
-import { EXT_ID, control, ctx } from './helpers';
-
-interface State { statusText: string; statusWarning: boolean; accounts: AccountSummary[] }
-const state = () => vscode.commands.executeCommand<State>('mediawiki.internal.state');
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { EXT_ID, control, ctx, state, waitFor } from './helpers';
 
 describe('Private wiki: session expiry in VS Code', function () {
   this.timeout(60_000);
@@ -63,7 +51,7 @@ describe('Private wiki: session expiry in VS Code', function () {
     const calls = Array.from({ length: 10 }, () =>
       client.get({ action: 'query', list: 'allpages', aplimit: 1 }).then(() => undefined, (e: Error & { code?: string }) => e),
     );
-    await waitFor(() => warnings.some((w) => /has expired/.test(w)), 'the "has expired" prompt');
+    await waitFor(() => warnings.some((w) => /has expired/.test(w)), 'the "has expired" prompt', 15_000);
     // Time for any further prompt to appear (each call alone would take well under this).
     await new Promise((r) => setTimeout(r, 1500));
     const prompts = warnings.filter((w) => /has expired/.test(w));
@@ -77,7 +65,7 @@ describe('Private wiki: session expiry in VS Code', function () {
     for (const e of errors) assert.ok(e && !e.message.includes(bot.botPassword), 'no password in the error');
     assert.equal(warnings.filter((w) => /has expired/.test(w)).length, 1, 'still one prompt after the calls ended');
 
-    await waitFor(async () => (await state()).statusWarning, 'the status bar warning');
+    await waitFor(async () => (await state()).statusWarning, 'the status bar warning', 15_000);
     const s = await state();
     assert.equal(s.statusText, `$(warning) ${bot.name} · ${p().siteName}`);
     assert.equal(s.accounts.find((a) => a.site === p().apiUrl)?.state, 'expired');

@@ -8,12 +8,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { MediaWikiSessionsExtension } from '../../../src/api/mediawiki-sessions';
 import type { AccountSummary } from '../../../src/vscode/commands';
-import { EXT_ID, control, ctx, rejects } from './helpers';
+import { EXT_ID, control, ctx, rejects, state, stored, waitFor } from './helpers';
 
-interface State {
-  accounts: AccountSummary[];
-  openReturnListeners: number;
-}
 interface Served {
   method: string;
   path: string;
@@ -21,19 +17,7 @@ interface Served {
   paramNames: string[];
 }
 
-const state = () => vscode.commands.executeCommand<State>('mediawiki.internal.state');
-const stored = () => vscode.commands.executeCommand<{ site: string; user: string; session: boolean; password: boolean }[]>('mediawiki.internal.stored');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /** Requests the wiki (and its /idp.php) served since the last /clear-requests. */
 const served = () => control<Served[]>('/requests');
 const idpRequests = (list: Served[]) => list.filter((r) => r.path.startsWith('/idp.php'));
@@ -111,7 +95,7 @@ describe('REDIRECT login and 2FA input in VS Code (real wiki, real browser)', fu
       site: ctx().apiUrl, method: 'interactive', values: { [ctx().redirectField]: 'hang' }, redirectTimeoutSeconds: 4, silent: true,
     });
     const failed = rejects(login);
-    await waitFor(async () => idpRequests(await served()).length === 1, 'the browser to open the IdP page');
+    await waitFor(async () => idpRequests(await served()).length === 1, 'the browser to open the IdP page', 20_000);
     assert.equal((await state()).openReturnListeners, 1, 'the return listener is open while the login waits');
     const e = await failed;
     assert.equal(e.code, 'redirect-timeout', e.message);
@@ -136,7 +120,7 @@ describe('REDIRECT login and 2FA input in VS Code (real wiki, real browser)', fu
     const login = vscode.commands.executeCommand<AccountSummary | undefined>('mediawiki.logIn', { site: ctx().apiUrl, method: 'interactive' });
     const outcome = login.then((v) => ({ value: v, error: undefined as (Error & { code?: string }) | undefined }), (err: Error & { code?: string }) => ({ value: undefined, error: err }));
     // The pick (password or TestIdP) is shown while the listener waits for a possible REDIRECT.
-    await waitFor(async () => (await state()).openReturnListeners === 1, 'the login to ask how to log in');
+    await waitFor(async () => (await state()).openReturnListeners === 1, 'the login to ask how to log in', 20_000);
     await sleep(300);
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen'); // what Escape does
     const { value, error } = await outcome;

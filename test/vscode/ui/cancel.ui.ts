@@ -5,15 +5,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { Page } from 'playwright-core';
-import { pickQuickPickItem, quickPickLabels, runCommand, sleep, statusBarText, typeInInputBox } from '../host';
+import { pickQuickPickItem, quickPickLabels, runCommand, sleep, statusBarText } from '../host';
 import { testWiki } from '../setupWiki';
 import { codeServer, workbench } from './hooks';
+import { STATUS_ID, addWiki, botPasswordLogin, waitForInputTitle } from './steps';
 
-const STATUS_ID = 'wikisessions.mediawiki-sessions.status';
-
-async function waitForInputTitle(page: Page, pattern: RegExp, timeout = 20_000): Promise<void> {
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: pattern }).first().waitFor({ state: 'visible', timeout });
-}
 
 /**
  * TCP sockets listening on 127.0.0.1 that belong to code-server's process group (its extension
@@ -94,16 +90,7 @@ describe('UI: Escape at each step of Log In cancels cleanly', function () {
     await statusBarText(page, STATUS_ID, { timeout: 30_000 });
     assert.equal(await statusBarText(page, STATUS_ID), 'MediaWiki', 'nobody logged in at the start');
     // The wiki to log in to (removed again at the end).
-    await runCommand(page, 'MediaWiki: Add Wiki…');
-    await typeInInputBox(page, wiki.apiUrl);
-    let labels: string[] = [];
-    for (let i = 0; i < 20 && !labels.some((l) => site.test(l)); i++) {
-      await sleep(500);
-      await runCommand(page, 'MediaWiki: Log In');
-      labels = await quickPickLabels(page);
-      await page.keyboard.press('Escape');
-    }
-    assert.ok(labels.some((l) => site.test(l)), `the wiki was added: ${labels.join(' | ')}`);
+    await addWiki(page, wiki.apiUrl, wiki.siteName);
 
     const baseline = loopbackListeners();
     const steps: { step: string; reach: () => Promise<void>; listenerOpen?: boolean }[] = [
@@ -122,39 +109,9 @@ describe('UI: Escape at each step of Log In cancels cleanly', function () {
           await waitForInputTitle(page, /Log in to/);
         },
       },
-      {
-        step: 'bot user name',
-        reach: async () => {
-          await runCommand(page, 'MediaWiki: Log In');
-          await pickQuickPickItem(page, site);
-          await pickQuickPickItem(page, /^Bot password/);
-          await waitForInputTitle(page, /bot password login name/);
-        },
-      },
-      {
-        step: 'bot password',
-        reach: async () => {
-          await runCommand(page, 'MediaWiki: Log In');
-          await pickQuickPickItem(page, site);
-          await pickQuickPickItem(page, /^Bot password/);
-          await waitForInputTitle(page, /bot password login name/);
-          await typeInInputBox(page, bot.lgname);
-          await waitForInputTitle(page, /password for/);
-        },
-      },
-      {
-        step: 'remember-password pick',
-        reach: async () => {
-          await runCommand(page, 'MediaWiki: Log In');
-          await pickQuickPickItem(page, site);
-          await pickQuickPickItem(page, /^Bot password/);
-          await waitForInputTitle(page, /bot password login name/);
-          await typeInInputBox(page, bot.lgname);
-          await waitForInputTitle(page, /password for/);
-          await typeInInputBox(page, bot.botPassword);
-          await waitForInputTitle(page, /remember password/);
-        },
-      },
+      { step: 'bot user name', reach: () => botPasswordLogin(page, site, bot, 'name') },
+      { step: 'bot password', reach: () => botPasswordLogin(page, site, bot, 'password') },
+      { step: 'remember-password pick', reach: () => botPasswordLogin(page, site, bot, 'remember') },
       {
         step: 'interactive method choice',
         listenerOpen: true,
@@ -191,6 +148,7 @@ describe('UI: Escape at each step of Log In cancels cleanly', function () {
     await runCommand(page, 'MediaWiki: Remove Wiki');
     await pickQuickPickItem(page, site);
     await page.getByRole('button', { name: /^Remove$/ }).click({ timeout: 10_000 });
+    let labels: string[] = [];
     for (let i = 0; i < 20; i++) {
       await sleep(300);
       await runCommand(page, 'MediaWiki: Log In');

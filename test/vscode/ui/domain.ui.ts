@@ -2,23 +2,12 @@
 // has a required `domain` select (test-only TestDomainAuth). The user picks it from a QuickPick.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { pickQuickPickItem, quickPickLabels, runCommand, screenshot, sleep, statusBarText, typeInInputBox } from '../host';
+import { pickQuickPickItem, quickPickLabels, runCommand, screenshot, sleep, typeInInputBox } from '../host';
 import { DOMAIN_WIKI, testDomainWiki } from '../setupWiki';
 import { workbench } from './hooks';
+import { addWiki, botPasswordLogin, waitForInputTitle, waitForStatus } from './steps';
 
-const STATUS_ID = 'wikisessions.mediawiki-sessions.status';
 const SITE = new RegExp(DOMAIN_WIKI.siteName);
-
-async function waitForStatus(page: Page, pattern: RegExp, timeout = 30_000): Promise<string> {
-  const deadline = Date.now() + timeout;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await statusBarText(page, STATUS_ID, { timeout: 5_000 }).catch(() => '');
-    if (pattern.test(text)) return text;
-    await sleep(200);
-  }
-  throw new Error(`status bar never matched ${pattern}; last: "${text}"`);
-}
 
 /** Title of the visible quick input (InputBox or QuickPick). */
 async function inputTitle(page: Page, timeout = 20_000): Promise<string> {
@@ -26,10 +15,6 @@ async function inputTitle(page: Page, timeout = 20_000): Promise<string> {
   await page.locator('.quick-input-widget').waitFor({ state: 'visible', timeout });
   await title.filter({ hasText: /\S/ }).first().waitFor({ state: 'visible', timeout });
   return ((await title.first().textContent()) ?? '').trim();
-}
-
-async function waitForTitle(page: Page, pattern: RegExp, timeout = 20_000): Promise<void> {
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: pattern }).first().waitFor({ state: 'visible', timeout });
 }
 
 /** Waits until the quick input shows another step than `title` (or closes). */
@@ -53,16 +38,7 @@ describe('UI: a wiki with a login domain (LDAP-style)', function () {
     await testDomainWiki().resetThrottles();
     const { page } = workbench();
     await waitForStatus(page, /MediaWiki/);
-    await runCommand(page, 'MediaWiki: Add Wiki…');
-    await typeInInputBox(page, testDomainWiki().articleUrl('Main Page'));
-    for (let i = 0; ; i++) {
-      await sleep(500);
-      await runCommand(page, 'MediaWiki: Log In');
-      const labels = await quickPickLabels(page);
-      await page.keyboard.press('Escape');
-      if (labels.some((l) => SITE.test(l))) break;
-      if (i > 20) throw new Error(`the domain wiki was not added: ${labels.join(' | ')}`);
-    }
+    await addWiki(page, testDomainWiki().articleUrl('Main Page'), DOMAIN_WIKI.siteName);
   });
 
   after(async () => {
@@ -119,12 +95,8 @@ describe('UI: a wiki with a login domain (LDAP-style)', function () {
     await waitForStatus(page, /^MediaWiki$/);
 
     const mainAccountLogin = async (): Promise<string[] | undefined> => {
-      await runCommand(page, 'MediaWiki: Log In');
-      await pickQuickPickItem(page, SITE);
-      await pickQuickPickItem(page, /^Bot password/);
-      await waitForTitle(page, /bot password login name/);
-      await typeInInputBox(page, plain().name); // no "@": the main account (a warning, not an error)
-      await waitForTitle(page, /password for/);
+      // No "@" in the name: the main account (a warning, not an error).
+      await botPasswordLogin(page, SITE, { lgname: plain().name, botPassword: plain().password }, 'password');
       await typeInInputBox(page, plain().password);
       let labels: string[] | undefined;
       const title = await inputTitle(page);
@@ -133,7 +105,7 @@ describe('UI: a wiki with a login domain (LDAP-style)', function () {
         await screenshot(page, 'domain-quickpick-main-account');
         await pickQuickPickItem(page, right());
       }
-      await waitForTitle(page, /remember password/);
+      await waitForInputTitle(page, /remember password/);
       await pickQuickPickItem(page, /Don't remember/);
       await waitForStatus(page, new RegExp(`${plain().name} · ${DOMAIN_WIKI.siteName}`));
       return labels;

@@ -2,26 +2,11 @@
 // Screenshots go to test-output/screenshots/ and the README's come from here.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { openCommandPalette, pickQuickPickItem, runCommand, screenshot, sleep, statusBarText, typeInInputBox, quickPickLabels } from '../host';
+import { openCommandPalette, pickQuickPickItem, runCommand, screenshot, sleep, typeInInputBox, quickPickLabels } from '../host';
 import { testWiki } from '../setupWiki';
 import { workbench } from './hooks';
+import { addWiki, waitForInputTitle, waitForStatus } from './steps';
 
-const STATUS_ID = 'wikisessions.mediawiki-sessions.status';
-
-async function waitForStatus(page: Page, pattern: RegExp, timeout = 30_000): Promise<string> {
-  const deadline = Date.now() + timeout;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await statusBarText(page, STATUS_ID, { timeout: 5_000 }).catch(() => '');
-    if (pattern.test(text)) return text;
-    await sleep(200);
-  }
-  throw new Error(`status bar never matched ${pattern}; last: "${text}"`);
-}
-
-async function waitForInputTitle(page: Page, pattern: RegExp, timeout = 20_000): Promise<void> {
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: pattern }).first().waitFor({ state: 'visible', timeout });
-}
 
 /** Palette → Log In → the wiki → Interactive → "User name and password", up to the Username box. */
 async function startInteractivePasswordLogin(page: Page): Promise<void> {
@@ -43,20 +28,10 @@ describe('UI: logging in from the command palette', function () {
   it('Add Wiki… from an article URL', async () => {
     const { page } = workbench();
     await waitForStatus(page, /MediaWiki/);
-    await runCommand(page, 'MediaWiki: Add Wiki…');
-    await typeInInputBox(page, testWiki().articleUrl('Main Page'));
     // The site is registered (discovery runs under a progress notification): the Log In picker lists it.
-    let labels: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      await sleep(500);
-      await runCommand(page, 'MediaWiki: Log In');
-      labels = await quickPickLabels(page);
-      if (labels.some((l) => l.includes(testWiki().siteName))) break;
-      await page.keyboard.press('Escape');
-    }
+    const labels = await addWiki(page, testWiki().articleUrl('Main Page'), testWiki().siteName);
     assert.ok(labels.some((l) => l.includes(testWiki().siteName)), `sites: ${labels.join(' | ')}`);
     assert.ok(labels[labels.length - 1].includes('Add Wiki'), 'Add Wiki… is the last item');
-    await page.keyboard.press('Escape');
   });
 
   it('palette → Log In → wiki → Bot password → credentials → the status bar shows the user', async () => {

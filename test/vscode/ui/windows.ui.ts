@@ -9,37 +9,22 @@
 // reads a fresh value until it is reloaded, and a write from a stale B overwrites A's changes.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { pickQuickPickItem, quickPickLabels, runCommand, sleep, statusBarText, typeInInputBox } from '../host';
+import { pickQuickPickItem, quickPickLabels, runCommand, sleep } from '../host';
 import { testWiki } from '../setupWiki';
 import { workbench } from './hooks';
+import { STATUS_ID, addWiki, botPasswordLogin, statusText, waitForStatus } from './steps';
 
-const STATUS_ID = 'wikisessions.mediawiki-sessions.status';
 const STATUS = `#workbench\\.parts\\.statusbar [id="${STATUS_ID}"], #workbench\\.parts\\.statusbar [id$=".${STATUS_ID}"]`;
 /** The status item's accessible label (it says "expired" when it is; the text does not). */
 const ariaLabel = async (page: Page): Promise<string> =>
   (await page.locator(STATUS).first().getAttribute('aria-label', { timeout: 5_000 }).catch(() => null)) ?? '';
-
-async function status(page: Page): Promise<string> {
-  return statusBarText(page, STATUS_ID, { timeout: 5_000 }).catch(() => '');
-}
-
-async function waitForStatus(page: Page, pattern: RegExp, timeout = 30_000): Promise<string> {
-  const deadline = Date.now() + timeout;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await status(page);
-    if (pattern.test(text)) return text;
-    await sleep(200);
-  }
-  throw new Error(`status bar never matched ${pattern}; last: "${text}"`);
-}
 
 /** Every distinct status text window `page` shows during `ms`. */
 async function watchStatus(page: Page, ms: number): Promise<string[]> {
   const seen = new Set<string>();
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    seen.add(await status(page));
+    seen.add(await statusText(page));
     await sleep(250);
   }
   return [...seen];
@@ -62,16 +47,7 @@ describe('UI: two windows on one code-server (SecretStorage across windows)', fu
     const { page: a, context, url } = workbench();
     await waitForStatus(a, /MediaWiki/);
     // The wiki is registered in A (globalState) before B opens, so B knows the site.
-    await runCommand(a, 'MediaWiki: Add Wiki…');
-    await typeInInputBox(a, testWiki().articleUrl('Main Page'));
-    for (let i = 0; ; i++) {
-      await sleep(500);
-      await runCommand(a, 'MediaWiki: Log In');
-      const labels = await quickPickLabels(a);
-      await a.keyboard.press('Escape');
-      if (labels.some((l) => l.includes(testWiki().siteName))) break;
-      if (i > 20) throw new Error(`the wiki was not added: ${labels.join(' | ')}`);
-    }
+    await addWiki(a, testWiki().articleUrl('Main Page'), testWiki().siteName);
     assert.equal(await waitForStatus(a, /^MediaWiki$/), 'MediaWiki', 'window A starts logged out');
     b = await context.newPage();
     await b.goto(url);
@@ -84,7 +60,7 @@ describe('UI: two windows on one code-server (SecretStorage across windows)', fu
     await b?.close().catch(() => undefined);
     const { page: a } = workbench();
     await reload(a);
-    for (let i = 0; i < 3 && (await status(a)) !== 'MediaWiki'; i++) {
+    for (let i = 0; i < 3 && (await statusText(a)) !== 'MediaWiki'; i++) {
       await runCommand(a, 'MediaWiki: Log Out');
       const labels = await quickPickLabels(a);
       await pickQuickPickItem(a, labels[0].split(',')[0].trim());
@@ -95,14 +71,7 @@ describe('UI: two windows on one code-server (SecretStorage across windows)', fu
 
   it('a login in window A does not reach window B without a reload (code-server: no cross-tab SecretStorage events)', async () => {
     const { page: a } = workbench();
-    await runCommand(a, 'MediaWiki: Log In');
-    await pickQuickPickItem(a, new RegExp(testWiki().siteName));
-    await pickQuickPickItem(a, /^Bot password/);
-    await typeInInputBox(a, bot().lgname);
-    await a.locator('.quick-input-widget .quick-input-title', { hasText: /password for/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
-    await typeInInputBox(a, bot().botPassword);
-    await a.locator('.quick-input-widget .quick-input-title', { hasText: /remember password/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
-    await pickQuickPickItem(a, /Don't remember/);
+    await botPasswordLogin(a, new RegExp(testWiki().siteName), bot());
     await waitForStatus(a, loggedIn());
     const seen = await watchStatus(b, 10_000);
     assert.deepEqual(seen, ['MediaWiki'], `window B during 10 s after A's login: ${JSON.stringify(seen)}. If B now follows A, code-server propagates SecretStorage between tabs: turn this test around.`);
@@ -131,14 +100,7 @@ describe('UI: two windows on one code-server (SecretStorage across windows)', fu
     const { page: a } = workbench();
     // Log in and out again in A while B is not reloaded: B still holds the logged-in copy.
     await reload(b);
-    await runCommand(a, 'MediaWiki: Log In');
-    await pickQuickPickItem(a, new RegExp(testWiki().siteName));
-    await pickQuickPickItem(a, /^Bot password/);
-    await typeInInputBox(a, bot().lgname);
-    await a.locator('.quick-input-widget .quick-input-title', { hasText: /password for/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
-    await typeInInputBox(a, bot().botPassword);
-    await a.locator('.quick-input-widget .quick-input-title', { hasText: /remember password/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
-    await pickQuickPickItem(a, /Don't remember/);
+    await botPasswordLogin(a, new RegExp(testWiki().siteName), bot());
     await waitForStatus(a, loggedIn());
     await reload(b);
     await waitForStatus(b, loggedIn());
@@ -152,7 +114,7 @@ describe('UI: two windows on one code-server (SecretStorage across windows)', fu
     assert.match(await ariaLabel(b), /expired/, 'B shows the session as expired');
     await sleep(1000);
     await reload(a);
-    const back = await waitForStatus(a, loggedIn(), 15_000).catch(() => status(a));
+    const back = await waitForStatus(a, loggedIn(), 15_000).catch(() => statusText(a));
     const aria = await ariaLabel(a);
     assert.ok(loggedIn().test(back) && /expired/.test(aria), `A after reload: "${back}" (${aria}): the account A logged out is back, as B's copy had it`);
   });
