@@ -188,20 +188,15 @@ export class ApiClient {
       attempt++;
       const generation = this.generation;
       if (!options.login && options.assert !== false && this.reloginFailure && this.user) throw this.reloginFailure;
-      let retryAfter: number | undefined;
       try {
         const form = this.encode(params, options);
         if (tokenType) {
           usedToken = this.getToken(tokenType, { signal: options.signal, assert: options.assert });
           form.set('token', await usedToken);
         }
-        const { data, retryAfterSeconds } = await this.sendOnce(method, form, options);
-        retryAfter = retryAfterSeconds;
-        const err = apiErrorOf(data);
-        if (err) throw err;
-        return data;
-      } catch (e) {
-        const error = e;
+        return await this.sendOnce(method, form, options);
+      } catch (error) {
+        let retryAfter: number | undefined;
         if (error instanceof ApiError) {
           if (tokenType && error.code === 'badtoken' && !tokenRefreshed) {
             tokenRefreshed = true;
@@ -216,9 +211,9 @@ export class ApiClient {
               continue;
             }
           }
-          retryAfter ??= numberish(error.details['retryAfterSeconds']);
+          retryAfter = numberish(error.details['retryAfterSeconds']);
         }
-        if (error instanceof HttpError) retryAfter ??= error.retryAfterSeconds;
+        if (error instanceof HttpError) retryAfter = error.retryAfterSeconds;
         const d = decide(error, { method: this.effectiveMethod(method, options), attempt, startedAt, now: Date.now(), retryAfterSeconds: retryAfter }, this.retry);
         if (!d.retry) throw error;
         this.onRetry?.(d.reason, d.delayMs, attempt);
@@ -284,7 +279,8 @@ export class ApiClient {
     return form;
   }
 
-  private async sendOnce(method: 'GET' | 'POST', form: URLSearchParams, options: RequestOptions): Promise<{ data: ApiResponse; retryAfterSeconds?: number }> {
+  /** One HTTP exchange, decoded: the answer, or the error it carries (API error, HTTP status, not JSON). */
+  private async sendOnce(method: 'GET' | 'POST', form: URLSearchParams, options: RequestOptions): Promise<ApiResponse> {
     // Long reads go as POST (servers cap URL length); they stay reads for the retry policy.
     const wire = method === 'GET' && form.toString().length > 4000 ? 'POST' : method;
     const res = await this.transport.send({
@@ -311,9 +307,12 @@ export class ApiClient {
       throw new NotJsonError(res.url, res.status, 'unexpected JSON', snippetOf(res.body));
     }
     const err = apiErrorOf(data as ApiResponse);
-    if (!err && res.status >= 400) throw new HttpError(res.status, res.url, retryAfterSeconds);
-    if (err) err.details['retryAfterSeconds'] = retryAfterSeconds;
-    return { data: data as ApiResponse, retryAfterSeconds };
+    if (err) {
+      err.details['retryAfterSeconds'] = retryAfterSeconds;
+      throw err;
+    }
+    if (res.status >= 400) throw new HttpError(res.status, res.url, retryAfterSeconds);
+    return data as ApiResponse;
   }
 }
 
