@@ -146,7 +146,7 @@ export function registerCommands(context: vscode.ExtensionContext, sessions: Ses
     const items: Item[] = [];
     for (const a of sessions.accounts()) {
       const site = sessions.site(a.apiUrl)?.name ?? a.apiUrl;
-      if (a.state === 'expired') items.push({ label: `$(warning) ${vscode.l10n.t('Log in again as {0} on {1}', a.userName, site)}`, action: () => vscode.commands.executeCommand('mediawiki.logIn', { site: a.apiUrl, method: a.method === 'botpassword' ? 'botpassword' : 'interactive', username: a.method === 'botpassword' ? a.loginName : undefined }) });
+      if (a.state === 'expired') items.push({ label: `$(warning) ${vscode.l10n.t('Log in again as {0} on {1}', a.userName, site)}`, action: () => vscode.commands.executeCommand('mediawiki.logIn', logInAgainArgs(a)) });
       items.push({ label: `$(sign-out) ${vscode.l10n.t('Log out {0} on {1}', a.userName, site)}`, action: () => vscode.commands.executeCommand('mediawiki.logOut', { site: a.apiUrl, account: a.userName }) });
     }
     items.push(
@@ -183,6 +183,13 @@ export function registerCommands(context: vscode.ExtensionContext, sessions: Ses
       ),
     ),
   );
+}
+
+/** Arguments of mediawiki.logIn that log an (expired) account in again the way it logged in. */
+export function logInAgainArgs(a: AccountRecord): LogInArgs {
+  return a.method === 'botpassword'
+    ? { site: a.apiUrl, method: 'botpassword', username: a.loginName }
+    : { site: a.apiUrl, method: 'interactive' };
 }
 
 async function pickAccount(sessions: SessionManager, args: AccountArgs | undefined, placeHolder: string): Promise<AccountRecord | undefined> {

@@ -86,7 +86,9 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
   };
   const port = (server.address() as AddressInfo).port;
   const local = vscode.Uri.parse(`http://127.0.0.1:${port}${RETURN_PATH}/${nonce}`);
-  const dispose0 = () => {
+  let timer: NodeJS.Timeout | undefined;
+  const dispose = () => {
+    if (timer) clearTimeout(timer);
     fromHandler.dispose();
     closeServer();
   };
@@ -99,21 +101,14 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
   try {
     root = (await vscode.env.asExternalUri(vscode.Uri.parse(`http://127.0.0.1:${port}/`))).toString(true);
   } catch (e) {
-    dispose0();
+    dispose();
     throw e;
   }
   const returnUrl = `${root.replace(/\/+$/, '')}${local.path}`;
   if (!/^https?:/.test(returnUrl)) {
-    dispose0();
+    dispose();
     throw new Error(`No http(s) return address is available here (${returnUrl.split(':')[0]}:). [badurl_loginreturnurl]`);
   }
-
-  let timer: NodeJS.Timeout | undefined;
-  const dispose = () => {
-    if (timer) clearTimeout(timer);
-    fromHandler.dispose();
-    closeServer();
-  };
 
   return {
     returnUrl,

@@ -267,38 +267,39 @@ export class SessionManager {
 
   private wire(client: ApiClient, account: AccountRecord): void {
     client.relogin = async (c) => {
-      // Re-read the index: another window may have logged this account out meanwhile, and then
-      // its calls here must end, not log back in or ask.
-      const rec = (await this.storage.accounts()).find((a) => a.apiUrl === account.apiUrl && a.userName === account.userName);
-      if (!rec) throw new ApiError('notloggedin', `${account.userName} was logged out of ${account.apiUrl}.`);
-      this.hooks.log(`session of ${rec.userName} at ${rec.apiUrl} has expired; logging in again`);
-      if (rec.method === 'botpassword' && rec.passwordStored) {
-        const password = await this.storage.getPassword(rec);
-        if (password) {
-          c.transport.jar.removeAllCookiesSync();
-          await loginWithBotPassword(c, { username: rec.loginName, password, domain: rec.domain });
-          if (c.user?.name !== rec.userName) throw new ApiError('assertnameduserfailed', `Logged in as ${c.user?.name}, not ${rec.userName}.`);
-          await this.persist(rec, c);
-          return;
-        }
-      }
-      if (this.hooks.interactiveRelogin) {
-        await this.hooks.interactiveRelogin(rec, c);
-        await this.persist(rec, c);
-        return;
-      }
-      throw new ApiError('assertuserfailed', 'The session has expired and no password is stored.');
-    };
-    const original = client.relogin;
-    client.relogin = async (c) => {
       try {
-        await original(c);
+        await this.renew(account, c);
       } catch (e) {
         const rec = this.account(account.apiUrl, account.userName);
         if (rec) await this.markExpired(rec);
         throw e instanceof WikiError ? e : new ApiError('assertuserfailed', (e as Error).message);
       }
     };
+  }
+
+  /** Logs an expired account in again: with the stored bot password, else by asking the user. */
+  private async renew(account: AccountRecord, c: ApiClient): Promise<void> {
+    // Re-read the index: another window may have logged this account out meanwhile, and then
+    // its calls here must end, not log back in or ask.
+    const rec = (await this.storage.accounts()).find((a) => a.apiUrl === account.apiUrl && a.userName === account.userName);
+    if (!rec) throw new ApiError('notloggedin', `${account.userName} was logged out of ${account.apiUrl}.`);
+    this.hooks.log(`session of ${rec.userName} at ${rec.apiUrl} has expired; logging in again`);
+    if (rec.method === 'botpassword' && rec.passwordStored) {
+      const password = await this.storage.getPassword(rec);
+      if (password) {
+        c.transport.jar.removeAllCookiesSync();
+        await loginWithBotPassword(c, { username: rec.loginName, password, domain: rec.domain });
+        if (c.user?.name !== rec.userName) throw new ApiError('assertnameduserfailed', `Logged in as ${c.user?.name}, not ${rec.userName}.`);
+        await this.persist(rec, c);
+        return;
+      }
+    }
+    if (this.hooks.interactiveRelogin) {
+      await this.hooks.interactiveRelogin(rec, c);
+      await this.persist(rec, c);
+      return;
+    }
+    throw new ApiError('assertuserfailed', 'The session has expired and no password is stored.');
   }
 
   /** Serialised read-modify-write of the account index. */

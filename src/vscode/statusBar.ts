@@ -1,6 +1,7 @@
 // One status-bar item: who is logged in where. Expired sessions are shown plainly (warning
 // background) and a click logs in again.
 import * as vscode from 'vscode';
+import { logInAgainArgs } from './commands';
 import type { SessionManager } from './sessions';
 import type { AccountRecord } from './storage';
 
@@ -47,7 +48,7 @@ export class StatusBar implements vscode.Disposable {
       const first = expired[0];
       this.item.text = `$(warning) ${first.account.userName} · ${first.site.name}`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-      this.item.command = { title: 'Log In Again', command: 'mediawiki.logIn', arguments: [{ site: first.site.apiUrl, method: first.account.method === 'botpassword' ? 'botpassword' : 'interactive', username: first.account.method === 'botpassword' ? first.account.loginName : undefined }] };
+      this.item.command = { title: 'Log In Again', command: 'mediawiki.logIn', arguments: [logInAgainArgs(first.account)] };
       this.item.accessibilityInformation = { label: vscode.l10n.t('MediaWiki session of {0} on {1} has expired; click to log in again', first.account.userName, first.site.name) };
     } else if (current.length > 0) {
       const latest = [...current].sort((a, b) => b.account.loggedInAt.localeCompare(a.account.loggedInAt))[0];
