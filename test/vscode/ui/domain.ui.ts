@@ -99,7 +99,9 @@ describe('UI: a wiki with a login domain (LDAP-style)', function () {
       await botPasswordLogin(page, SITE, { lgname: plain().name, botPassword: plain().password }, 'password');
       await typeInInputBox(page, plain().password);
       let labels: string[] | undefined;
-      const title = await inputTitle(page);
+      // Wait for the step after the password: reading the title at once can still see the
+      // password box, which closes a moment after Enter (the CI failure of 2026-11-22).
+      const title = await waitForInputTitle(page, /: domain$|remember password/);
       if (/: domain$/.test(title)) {
         labels = await quickPickLabels(page);
         await screenshot(page, 'domain-quickpick-main-account');

@@ -22,9 +22,11 @@ export async function waitForStatus(page: Page, pattern: RegExp, timeout = 30_00
   throw new Error(`status bar never matched ${pattern}; last: "${text}"`);
 }
 
-/** Waits until the quick input shows a step whose title matches. */
-export async function waitForInputTitle(page: Page, pattern: RegExp, timeout = 20_000): Promise<void> {
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: pattern }).first().waitFor({ state: 'visible', timeout });
+/** Waits until the quick input shows a step whose title matches; returns that title. */
+export async function waitForInputTitle(page: Page, pattern: RegExp, timeout = 20_000): Promise<string> {
+  const title = page.locator('.quick-input-widget .quick-input-title', { hasText: pattern }).first();
+  await title.waitFor({ state: 'visible', timeout });
+  return ((await title.textContent()) ?? '').trim();
 }
 
 export type BotLoginStep = 'name' | 'password' | 'remember' | 'done';
