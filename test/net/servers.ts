@@ -18,8 +18,12 @@ export interface TestProxy {
   stop(): Promise<void>;
 }
 
-/** A forward proxy on 127.0.0.1. With `auth` ("user:password") it demands Basic proxy authorization. */
-export async function startProxy(opts: { auth?: string } = {}): Promise<TestProxy> {
+/**
+ * A forward proxy on 127.0.0.1. With `auth` ("user:password") it demands Basic proxy authorization.
+ * `hosts` maps a tunnel target ("wiki.example:80") to where it really goes ("127.0.0.2:8080"):
+ * a name that is not loopback for the client, as a wiki behind a corporate proxy is.
+ */
+export async function startProxy(opts: { auth?: string; hosts?: Record<string, string> } = {}): Promise<TestProxy> {
   const sockets = new Set<net.Socket>();
   const state: TestProxy = { url: '', tunnels: [], refused: 0, stop: async () => undefined };
   const server = http.createServer((_req, res) => {
@@ -35,8 +39,9 @@ export async function startProxy(opts: { auth?: string } = {}): Promise<TestProx
       client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n');
       return;
     }
-    const target = req.url ?? '';
-    state.tunnels.push(target);
+    const asked = req.url ?? '';
+    state.tunnels.push(asked);
+    const target = opts.hosts?.[asked] ?? asked;
     const [host, port] = [target.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''), Number(/:(\d+)$/.exec(target)?.[1] ?? 443)];
     const upstream = net.connect(port, host, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
