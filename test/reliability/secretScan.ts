@@ -28,20 +28,17 @@ interface Secret {
 const SECRET_STORAGE = /[\\/]chromium-\d+[\\/]Default[\\/]Local Storage[\\/]/;
 
 export async function setup() {
-  const started = Date.now();
   const hadKeep = !!process.env.VSCODE_TEST_KEEP;
   const privateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mws-secret-sink-'));
   fs.chmodSync(privateDir, 0o700);
   const sink = path.join(privateDir, 'secrets.jsonl');
   fs.writeFileSync(sink, '', { mode: 0o600 });
+  // This run's code-server folders, all under one root of its own (host.ts startCodeServer).
+  const runRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'mws-vscode-run-'));
   return {
-    env: { VSCODE_TEST_KEEP: '1', MWS_SECRET_SINK: sink },
+    env: { VSCODE_TEST_KEEP: '1', MWS_SECRET_SINK: sink, MWS_VSCODE_RUN_ROOT: runRoot },
     teardown: async () => {
-      const runDirs = fs
-        .readdirSync(os.tmpdir())
-        .filter((n) => n.startsWith('mws-vscode-') && !n.startsWith('mws-vscode-context-'))
-        .map((n) => path.join(os.tmpdir(), n))
-        .filter((d) => fs.statSync(d).mtimeMs >= started - 1_000);
+      const runDirs = fs.readdirSync(runRoot).filter((n) => n.startsWith('mws-vscode-')).map((n) => path.join(runRoot, n));
       try {
         const secrets = await collectSecrets(sink);
         // The scan must be able to fail: a planted copy of each kind of secret has to be found.
@@ -75,7 +72,8 @@ export async function setup() {
         }
       } finally {
         fs.rmSync(privateDir, { recursive: true, force: true });
-        if (!hadKeep) for (const d of runDirs) fs.rmSync(d, { recursive: true, force: true, maxRetries: 3 });
+        if (!hadKeep) fs.rmSync(runRoot, { recursive: true, force: true, maxRetries: 3 });
+        else process.stdout.write(`[secret-scan] kept the run folders in ${runRoot}\n`);
       }
     },
   };

@@ -178,7 +178,10 @@ export const defaultUserSettings: Record<string, unknown> = {
 
 export async function startCodeServer(options: StartCodeServerOptions = {}): Promise<CodeServer> {
   const bin = codeServerBin();
-  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mws-vscode-'));
+  // $MWS_VSCODE_RUN_ROOT (set by the secret scan) gathers the run folders of one test run, so
+  // the scan reads exactly these and never another run's that is going on at the same time.
+  const runRoot = process.env.MWS_VSCODE_RUN_ROOT || os.tmpdir();
+  const runDir = fs.mkdtempSync(path.join(runRoot, 'mws-vscode-'));
   const d = (name: string): string => {
     const p = path.join(runDir, name);
     fs.mkdirSync(p, { recursive: true });
