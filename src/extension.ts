@@ -1,6 +1,7 @@
 // Wiring only: the core is in src/mediawiki, the VS Code parts in src/vscode.
 import * as vscode from 'vscode';
 import type { MediaWikiSessionsChangeEvent, MediaWikiSessionsExtension } from './api/mediawiki-sessions';
+import { useTranslations } from './mediawiki';
 import { createExtensionApi } from './vscode/api';
 import { AUTH_PROVIDER_ID, MediaWikiAuthProvider } from './vscode/authProvider';
 import { registerCommands } from './vscode/commands';
@@ -14,6 +15,7 @@ import { Storage, isOurKey } from './vscode/storage';
 
 export async function activate(context: vscode.ExtensionContext): Promise<MediaWikiSessionsExtension> {
   const started = performance.now();
+  useTranslations(vscode.l10n.bundle); // the core's messages in the display language too
   const log = new Log();
   context.subscriptions.push(log);
 

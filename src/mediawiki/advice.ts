@@ -1,55 +1,58 @@
 // What a user should do next, keyed by MediaWiki error or login code (like m3api's handlers).
 // Kept apart from the messages so the VS Code layer can show it as a separate line.
+// Functions, so each text is translated when it is shown (after the extension set the bundle).
+import * as l10n from '@vscode/l10n';
 
-const ADVICE: Readonly<Record<string, string>> = {
+const ADVICE: Readonly<Record<string, () => string>> = {
   // action=login results
-  Failed: 'Check the user name and password. A bot password is used as "User@appid" with the generated password from Special:BotPasswords.',
-  WrongToken: 'The login token was rejected twice; try again.',
-  Aborted: 'This account needs an interactive step (two-factor code or similar): use interactive login, or create a bot password on Special:BotPasswords.',
-  sessionlost: 'The wiki lost the login session between requests (cookies blocked or session storage failing); try again, and if it repeats, ask the wiki admin about session storage.',
-  'login-throttled': 'Too many recent login attempts: wait, then try again.',
+  Failed: () => l10n.t('Check the user name and password. A bot password is used as "User@appid" with the generated password from Special:BotPasswords.'),
+  WrongToken: () => l10n.t('The login token was rejected twice; try again.'),
+  Aborted: () => l10n.t('This account needs an interactive step (two-factor code or similar): use interactive login, or create a bot password on Special:BotPasswords.'),
+  sessionlost: () => l10n.t('The wiki lost the login session between requests (cookies blocked or session storage failing); try again, and if it repeats, ask the wiki admin about session storage.'),
+  'login-throttled': () => l10n.t('Too many recent login attempts: wait, then try again.'),
   // clientlogin message codes
-  wrongpassword: 'Check the user name and password.',
-  'login-userblocked': 'This account is blocked from logging in.',
-  'authmanager-authn-not-in-progress': 'The login was interrupted; start it again.',
-  'oathauth-login-failed': 'The two-factor code was wrong or already used; enter the current code.',
-  badurl_loginreturnurl: 'The wiki only accepts http(s) return addresses for interactive login.',
-  cancelled: '',
+  wrongpassword: () => l10n.t('Check the user name and password.'),
+  'login-userblocked': () => l10n.t('This account is blocked from logging in.'),
+  'authmanager-authn-not-in-progress': () => l10n.t('The login was interrupted; start it again.'),
+  'oathauth-login-failed': () => l10n.t('The two-factor code was wrong or already used; enter the current code.'),
+  badurl_loginreturnurl: () => l10n.t('The wiki only accepts http(s) return addresses for interactive login.'),
+  cancelled: () => '',
+  RESTART: () => l10n.t('Log in with a wiki account first and link the external account in Special:LinkAccounts, or create an account.'),
   // API errors
-  assertuserfailed: 'The session has expired: log in again.',
-  assertbotfailed: 'This account lacks the bot right needed here.',
-  notloggedin: 'Log in first.',
-  readapidenied: 'This wiki is private: log in to read it. If you were logged in, the session has expired: log in again.',
-  badtoken: 'The edit token was refused twice; log in again.',
-  mustbeposted: 'Internal error: this request must be a POST.',
-  blocked: 'The account is blocked from editing; see the block details on the wiki.',
-  autoblocked: 'Your IP address is blocked from editing; see the block details on the wiki.',
-  readonly: 'The wiki is in read-only mode (maintenance); try again later.',
-  maxlag: 'The wiki\'s database replicas are lagging; try again in a moment.',
-  ratelimited: 'You hit the wiki\'s rate limit; wait a little before repeating the action.',
-  permissiondenied: 'The account lacks the right for this action; for a bot password, check its grants on Special:BotPasswords.',
-  mwoauth_invalid_authorization: 'The OAuth authorization was rejected.',
-  'not-a-wiki': 'Paste the address of a page of the wiki, or of its api.php.',
-  'not-json': 'The address does not answer like a MediaWiki API; check that it is the wiki\'s api.php and that no login wall or proxy is in the way.',
-  'bad-url': 'Enter a full address such as https://en.wikipedia.org/wiki/Main_Page.',
-  'http-429': 'The wiki is rate limiting requests; wait and try again.',
-  'http-500': 'The wiki had an internal error; try again later.',
-  'http-502': 'A proxy in front of the wiki failed; try again later.',
-  'http-503': 'The wiki is unavailable; try again later.',
-  ECONNREFUSED: 'Check the address and that the wiki is running.',
-  ENOTFOUND: 'Check the host name and your network connection.',
-  ETIMEDOUT: 'The wiki did not answer in time; check your connection or raise the timeout.',
-  ECONNRESET: 'The connection was dropped; try again.',
-  'tls-error': 'Check the address. If the wiki uses a certificate from your organisation\'s own authority, add that authority to the system\'s trusted certificates (or NODE_EXTRA_CA_CERTS); only if you trust the network, set http.proxyStrictSSL to false to turn certificate checking off.',
-  'bad-proxy': 'Fix the proxy address in the http.proxy setting or the HTTPS_PROXY/HTTP_PROXY environment variables.',
-  'bad-cookies': 'Paste the Cookie header of a request to the wiki (from the browser\'s developer tools, Network tab), or its cookies as name=value pairs separated by semicolons.',
-  'session-cookies-invalid': 'The pasted cookies do not belong to a logged-in session of this wiki (wrong wiki, logged out, or expired): copy them again from a browser tab where you are logged in.',
-  'offsite-redirect': 'The wiki redirected to another host; register the wiki by its final address.',
+  assertuserfailed: () => l10n.t('The session has expired: log in again.'),
+  assertbotfailed: () => l10n.t('This account lacks the bot right needed here.'),
+  notloggedin: () => l10n.t('Log in first.'),
+  readapidenied: () => l10n.t('This wiki is private: log in to read it. If you were logged in, the session has expired: log in again.'),
+  badtoken: () => l10n.t('The edit token was refused twice; log in again.'),
+  mustbeposted: () => l10n.t('Internal error: this request must be a POST.'),
+  blocked: () => l10n.t('The account is blocked from editing; see the block details on the wiki.'),
+  autoblocked: () => l10n.t('Your IP address is blocked from editing; see the block details on the wiki.'),
+  readonly: () => l10n.t('The wiki is in read-only mode (maintenance); try again later.'),
+  maxlag: () => l10n.t('The wiki\'s database replicas are lagging; try again in a moment.'),
+  ratelimited: () => l10n.t('You hit the wiki\'s rate limit; wait a little before repeating the action.'),
+  permissiondenied: () => l10n.t('The account lacks the right for this action; for a bot password, check its grants on Special:BotPasswords.'),
+  mwoauth_invalid_authorization: () => l10n.t('The OAuth authorization was rejected.'),
+  'not-a-wiki': () => l10n.t('Paste the address of a page of the wiki, or of its api.php.'),
+  'not-json': () => l10n.t('The address does not answer like a MediaWiki API; check that it is the wiki\'s api.php and that no login wall or proxy is in the way.'),
+  'bad-url': () => l10n.t('Enter a full address such as https://en.wikipedia.org/wiki/Main_Page.'),
+  'http-429': () => l10n.t('The wiki is rate limiting requests; wait and try again.'),
+  'http-500': () => l10n.t('The wiki had an internal error; try again later.'),
+  'http-502': () => l10n.t('A proxy in front of the wiki failed; try again later.'),
+  'http-503': () => l10n.t('The wiki is unavailable; try again later.'),
+  ECONNREFUSED: () => l10n.t('Check the address and that the wiki is running.'),
+  ENOTFOUND: () => l10n.t('Check the host name and your network connection.'),
+  ETIMEDOUT: () => l10n.t('The wiki did not answer in time; check your connection or raise the timeout.'),
+  ECONNRESET: () => l10n.t('The connection was dropped; try again.'),
+  'tls-error': () => l10n.t('Check the address. If the wiki uses a certificate from your organisation\'s own authority, add that authority to the system\'s trusted certificates (or NODE_EXTRA_CA_CERTS); only if you trust the network, set http.proxyStrictSSL to false to turn certificate checking off.'),
+  'bad-proxy': () => l10n.t('Fix the proxy address in the http.proxy setting or the HTTPS_PROXY/HTTP_PROXY environment variables.'),
+  'bad-cookies': () => l10n.t('Paste the Cookie header of a request to the wiki (from the browser\'s developer tools, Network tab), or its cookies as name=value pairs separated by semicolons.'),
+  'session-cookies-invalid': () => l10n.t('The pasted cookies do not belong to a logged-in session of this wiki (wrong wiki, logged out, or expired): copy them again from a browser tab where you are logged in.'),
+  'offsite-redirect': () => l10n.t('The wiki redirected to another host; register the wiki by its final address.'),
 };
 
 export function adviceFor(code: string): string {
-  if (code in ADVICE) return ADVICE[code];
-  if (code.startsWith('internal_api_error_DB')) return 'The wiki had a database error; try again later.';
-  if (code.startsWith('http-5')) return 'The wiki or a proxy in front of it failed; try again later.';
+  if (code in ADVICE) return ADVICE[code]();
+  if (code.startsWith('internal_api_error_DB')) return l10n.t('The wiki had a database error; try again later.');
+  if (code.startsWith('http-5')) return l10n.t('The wiki or a proxy in front of it failed; try again later.');
   return '';
 }

@@ -1,6 +1,7 @@
 // Bot-password login through action=login: exactly two requests (login token, login).
 // The answer names the user, so no userinfo request follows.
 
+import * as l10n from '@vscode/l10n';
 import type { ApiClient, WikiUser } from './client';
 import { InputError, LoginError } from './errors';
 import { isCoreLoginKey, renderRaw, type RawMessage } from './loginMessages';
@@ -23,12 +24,12 @@ interface LoginAnswer {
 
 /** Problems with bot credentials that are found before anything is sent. */
 export function checkBotCredentials(c: BotPasswordCredentials): void {
-  if (!c.username.trim()) throw new InputError('empty-username', 'The user name is empty.');
-  if (!c.password) throw new InputError('empty-password', 'The password is empty.');
+  if (!c.username.trim()) throw new InputError('empty-username', l10n.t('The user name is empty.'));
+  if (!c.password) throw new InputError('empty-password', l10n.t('The password is empty.'));
   // Generated bot passwords never contain spaces: surrounding ones were copied by mistake. The wiki
   // would only say "wrong password"; say what is wrong instead, and never trim silently.
   if (c.username.includes('@') && c.password !== c.password.trim()) {
-    throw new InputError('password-spaces', 'The bot password starts or ends with a space (or a line break). Generated bot passwords never do: remove it and try again.');
+    throw new InputError('password-spaces', l10n.t('The bot password starts or ends with a space (or a line break). Generated bot passwords never do: remove it and try again.'));
   }
 }
 
@@ -37,7 +38,7 @@ export async function loginWithBotPassword(client: ApiClient, credentials: BotPa
   for (let attempt = 1; ; attempt++) {
     const tokenRes = await client.get({ action: 'query', meta: 'tokens', type: 'login' }, { login: true, signal });
     const lgtoken = (tokenRes.query as { tokens?: { logintoken?: string } } | undefined)?.tokens?.logintoken;
-    if (!lgtoken) throw new LoginError('NeedToken', 'The wiki did not hand out a login token.');
+    if (!lgtoken) throw new LoginError('NeedToken', l10n.t('The wiki did not hand out a login token.'));
     const res = await client.post(
       {
         action: 'login',
@@ -60,11 +61,11 @@ export async function loginWithBotPassword(client: ApiClient, credentials: BotPa
       case 'NeedToken':
         // A stale token (e.g. the session cookie was rotated): one fresh try, then give up.
         if (attempt < 2) continue;
-        throw new LoginError('WrongToken', 'The wiki rejected the login token.', { result: answer.result });
+        throw new LoginError('WrongToken', l10n.t('The wiki rejected the login token.'), { result: answer.result });
       case 'Aborted': {
         throw new LoginError(
           'Aborted',
-          'This account needs an interactive login step (such as a two-factor code), which action=login cannot do.',
+          l10n.t('This account needs an interactive login step (such as a two-factor code), which action=login cannot do.'),
           { result: 'Aborted' },
         );
       }
@@ -80,7 +81,7 @@ export async function loginWithBotPassword(client: ApiClient, credentials: BotPa
         if (key === 'login-userblocked') throw new LoginError('login-userblocked', text, { result: answer.result });
         // An extension's refusal (say, a domain check) is reported under its own message key.
         const code = key && !isCoreLoginKey(key) ? key : 'Failed';
-        throw new LoginError(code, text || 'The login failed.', { result: answer.result ?? 'unknown' });
+        throw new LoginError(code, text || l10n.t('The login failed.'), { result: answer.result ?? 'unknown' });
       }
     }
   }

@@ -1,5 +1,6 @@
 // The API client: one wiki, one session. Errors, tokens, retries and re-login live here and only here.
 
+import * as l10n from '@vscode/l10n';
 import { ApiError, HttpError, NotJsonError, WikiError } from './errors';
 import { Transport, type TransportOptions } from './http';
 import { DEFAULT_RETRY, decide, parseRetryAfter, sleep, type RetryPolicy } from './retry';
@@ -113,7 +114,7 @@ export class ApiClient {
       yield res;
       if (!res.continue) return;
       const key = JSON.stringify(res.continue);
-      if (key === last) throw new ApiError('continue-loop', 'The wiki returned the same continuation twice.');
+      if (key === last) throw new ApiError('continue-loop', l10n.t('The wiki returned the same continuation twice.'));
       last = key;
       cont = res.continue;
     }
@@ -125,7 +126,7 @@ export class ApiClient {
     if (!p) {
       p = this.get({ action: 'query', meta: 'tokens', type }, options).then((res) => {
         const token = (res.query as { tokens?: Record<string, string> } | undefined)?.tokens?.[`${type}token`];
-        if (typeof token !== 'string') throw new ApiError('notoken', `The wiki gave no ${type} token.`);
+        if (typeof token !== 'string') throw new ApiError('notoken', l10n.t('The wiki gave no {0} token.', type));
         return token;
       });
       const fetched = p;

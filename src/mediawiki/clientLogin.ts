@@ -2,6 +2,7 @@
 // a prompter (VS Code UI, a test, a script) answers them. Begins with ONE GET for the login token
 // and the login form together.
 
+import * as l10n from '@vscode/l10n';
 import type { ApiClient, ApiResponse, WikiUser } from './client';
 import { LoginError } from './errors';
 import { waitFromText } from './loginMessages';
@@ -121,7 +122,7 @@ export function checkReturnUrl(returnUrl: string): void {
     ok = false;
   }
   if (!ok) {
-    throw new LoginError('badurl_loginreturnurl', `The return address "${returnUrl.split('?')[0]}" is not an http(s) URL; the wiki would refuse it.`);
+    throw new LoginError('badurl_loginreturnurl', l10n.t('The return address "{0}" is not an http(s) URL; the wiki would refuse it.', returnUrl.split('?')[0]));
   }
 }
 
@@ -179,7 +180,7 @@ export async function clientLogin(client: ApiClient, options: ClientLoginOptions
     );
     let token = (begin.query as { tokens?: { logintoken?: string } } | undefined)?.tokens?.logintoken;
     const info = (begin.query as { authmanagerinfo?: { requests?: RawRequest[] } } | undefined)?.authmanagerinfo;
-    if (!token || !info) throw new LoginError('NeedToken', 'The wiki did not offer interactive login (no authmanagerinfo).');
+    if (!token || !info) throw new LoginError('NeedToken', l10n.t('The wiki did not offer interactive login (no authmanagerinfo).'));
 
     let step: LoginStep = makeStep('start', toRequests(info.requests), 1, options.values);
     const wantsRememberMe = options.rememberMe === true && step.fields.some((f) => f.name === 'rememberMe');
@@ -187,14 +188,14 @@ export async function clientLogin(client: ApiClient, options: ClientLoginOptions
     let rememberMe = false;
 
     for (let n = 1; ; n++) {
-      if (n > maxSteps) throw new LoginError('too-many-steps', `The login did not finish after ${maxSteps} steps.`);
+      if (n > maxSteps) throw new LoginError('too-many-steps', l10n.t('The login did not finish after {0} steps.', maxSteps));
       let values: FieldValues | undefined;
       if (answer?.status === 'REDIRECT') {
         values = await options.prompter.redirect(String(answer.redirecttarget), step);
       } else {
         values = await options.prompter.fill(step);
       }
-      if (!values) throw new LoginError('cancelled', 'The login was cancelled.');
+      if (!values) throw new LoginError('cancelled', l10n.t('The login was cancelled.'));
       const params: Record<string, string | undefined> = {
         action: 'clientlogin',
         loginmessageformat: MESSAGE_FORMAT,
@@ -237,19 +238,19 @@ export async function clientLogin(client: ApiClient, options: ClientLoginOptions
           step = makeStep('ui', toRequests(answer.requests), n + 1, undefined, answer);
           continue;
         case 'REDIRECT':
-          if (!answer.redirecttarget) throw new LoginError('REDIRECT', 'The wiki asked for a redirect but gave no target.');
+          if (!answer.redirecttarget) throw new LoginError('REDIRECT', l10n.t('The wiki asked for a redirect but gave no target.'));
           step = makeStep('ui', toRequests(answer.requests), n + 1, undefined, answer);
           continue;
         case 'RESTART':
           throw new LoginError(
             'RESTART',
-            `${htmlToText(answer.message) ?? 'The external login worked, but no wiki account is linked to it.'} Log in with a wiki account first and link the external account in Special:LinkAccounts, or create an account.`,
+            htmlToText(answer.message) ?? l10n.t('The external login worked, but no wiki account is linked to it.'),
             { result: 'RESTART' },
           );
         case 'FAIL':
         default: {
           const code = answer.messagecode ?? 'FAIL';
-          const text = htmlToText(answer.message) ?? 'The login failed.';
+          const text = htmlToText(answer.message) ?? l10n.t('The login failed.');
           const error = new LoginError(code, text, {
             result: answer.status ?? 'unknown',
             canPreserveState: answer.canpreservestate === true,

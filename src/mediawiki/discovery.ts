@@ -2,6 +2,7 @@
 // is tried first (it names api.php exactly), then the usual places. One siteinfo GET then proves it
 // is MediaWiki and gives the name, wiki id and article path.
 
+import * as l10n from '@vscode/l10n';
 import { ApiClient, type ApiResponse } from './client';
 import { ApiError, InputError, NetworkError, NotAWikiError, WikiError } from './errors';
 import { Transport, type TransportOptions } from './http';
@@ -31,18 +32,18 @@ export interface DiscoverOptions {
 /** Turns what a user typed into a URL, or says what is wrong with it. */
 export function parseWikiUrl(input: string): URL {
   const text = input.trim();
-  if (!text) throw new InputError('bad-url', 'No address was given.');
+  if (!text) throw new InputError('bad-url', l10n.t('No address was given.'));
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new InputError('bad-url', `"${text}" is not a valid address.`);
+    throw new InputError('bad-url', l10n.t('"{0}" is not a valid address.', text));
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InputError('bad-url', `"${text}" is not an http(s) address.`);
+    throw new InputError('bad-url', l10n.t('"{0}" is not an http(s) address.', text));
   }
-  if (!url.hostname || /\s/.test(text)) throw new InputError('bad-url', `"${text}" is not a valid address.`);
+  if (!url.hostname || /\s/.test(text)) throw new InputError('bad-url', l10n.t('"{0}" is not a valid address.', text));
   url.hash = '';
   url.username = '';
   url.password = '';
@@ -120,7 +121,7 @@ export async function siteInfo(apiUrl: string, transport: Transport, signal?: Ab
   }
   const g = (res.query as { general?: Record<string, unknown> } | undefined)?.general;
   const generator = String(g?.['generator'] ?? '');
-  if (!g || !generator.startsWith('MediaWiki')) throw new ApiError('not-a-wiki', `${apiUrl} did not answer like MediaWiki.`);
+  if (!g || !generator.startsWith('MediaWiki')) throw new ApiError('not-a-wiki', l10n.t('{0} did not answer like MediaWiki.', apiUrl));
   const server = absolutise(String(g['server'] ?? ''), apiUrl);
   return {
     apiUrl: client.apiUrl,

@@ -1,6 +1,7 @@
 // Every failure the core can report. Each carries a stable `code` (the MediaWiki error code where
 // there is one) and a message that tells the user what to do next. No secret ever goes into one.
 
+import * as l10n from '@vscode/l10n';
 import { adviceFor } from './advice';
 
 export abstract class WikiError extends Error {
@@ -67,7 +68,7 @@ export class HttpError extends WikiError {
     detail?: string,
   ) {
     const code = status === 429 ? 'http-429' : `http-${status}`;
-    super(formatMessage(code, `${hostOf(url)} answered HTTP ${status}${detail ? ` (${detail})` : ''}.`));
+    super(formatMessage(code, detail ? l10n.t('{0} answered HTTP {1} ({2}).', hostOf(url), status, detail) : l10n.t('{0} answered HTTP {1}.', hostOf(url), status)));
     this.code = code;
     this.name = 'HttpError';
   }
@@ -87,7 +88,8 @@ export class NetworkError extends WikiError {
     super(
       formatMessage(
         code,
-        `Could not reach ${hostOf(url)}: ${causeText}.${maybeSent ? ' The request may have reached the wiki, so it was not sent again; check the wiki before repeating it.' : ''}`,
+        l10n.t('Could not reach {0}: {1}.', hostOf(url), causeText) +
+          (maybeSent ? ` ${l10n.t('The request may have reached the wiki, so it was not sent again; check the wiki before repeating it.')}` : ''),
       ),
     );
     this.name = 'NetworkError';
@@ -106,7 +108,9 @@ export class NotJsonError extends WikiError {
     super(
       formatMessage(
         'not-json',
-        `${hostOf(url)} answered HTTP ${status} with ${contentType || 'no content type'} instead of API JSON${snippet ? ` ("${snippet}")` : ''}.`,
+        snippet
+          ? l10n.t('{0} answered HTTP {1} with {2} instead of API JSON ("{3}").', hostOf(url), status, contentType || l10n.t('no content type'), snippet)
+          : l10n.t('{0} answered HTTP {1} with {2} instead of API JSON.', hostOf(url), status, contentType || l10n.t('no content type')),
       ),
     );
     this.name = 'NotJsonError';
@@ -133,8 +137,19 @@ export class NotAWikiError extends WikiError {
     /** What the last address tried answered (e.g. "HTTP 404", "not-json"), to tell the user why. */
     readonly lastAnswer?: string,
   ) {
-    const last = lastAnswer ? `; the last one: ${lastAnswer}` : '';
-    super(formatMessage('not-a-wiki', `No MediaWiki API found for ${url} (tried ${tried.length} address${tried.length === 1 ? '' : 'es'}${last}).`));
+    const n = tried.length;
+    super(
+      formatMessage(
+        'not-a-wiki',
+        lastAnswer
+          ? n === 1
+            ? l10n.t('No MediaWiki API found for {0} (tried 1 address; the last one: {1}).', url, lastAnswer)
+            : l10n.t('No MediaWiki API found for {0} (tried {1} addresses; the last one: {2}).', url, n, lastAnswer)
+          : n === 1
+            ? l10n.t('No MediaWiki API found for {0} (tried 1 address).', url)
+            : l10n.t('No MediaWiki API found for {0} (tried {1} addresses).', url, n),
+      ),
+    );
     this.name = 'NotAWikiError';
   }
 }
@@ -149,6 +164,6 @@ export function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {
-    return 'the server';
+    return l10n.t('the server');
   }
 }

@@ -2,6 +2,7 @@
 // jar (domain/path/expiry rules are the library's). Cookies are only ever sent where the jar says,
 // and redirects to another origin are never followed with a session.
 
+import * as l10n from '@vscode/l10n';
 import type { Agent, Dispatcher } from 'undici';
 import type { CookieJar } from 'tough-cookie';
 import { toughCookie, undici } from './lazy';
@@ -200,7 +201,7 @@ async function readBody(body: Dispatcher.ResponseData['body'], max: number): Pro
     size += buf.length;
     if (size > max) {
       body.destroy();
-      throw Object.assign(new Error(`response larger than ${max} bytes`), { code: 'body-too-large' });
+      throw Object.assign(new Error(l10n.t('the answer is larger than {0} bytes', max)), { code: 'body-too-large' });
     }
     chunks.push(buf);
   }
@@ -237,44 +238,44 @@ function causeCode(e: unknown): { code: string; message: string } {
     cur = c.cause;
   }
   const c = e as { name?: unknown; message?: unknown };
-  if (c?.name === 'AbortError') return { code: 'aborted', message: 'cancelled' };
+  if (c?.name === 'AbortError') return { code: 'aborted', message: l10n.t('cancelled') };
   return { code: 'network-error', message: typeof c?.message === 'string' ? c.message : String(e) };
 }
 
-const TLS_REASONS: Readonly<Record<string, string>> = {
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed',
-  SELF_SIGNED_CERT_IN_CHAIN: 'it was issued by a self-signed authority that is not trusted here',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its issuer is not trusted here (unknown certificate authority)',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its issuer is not trusted here (unknown certificate authority)',
-  UNABLE_TO_GET_ISSUER_CERT: 'its issuer is not trusted here (unknown certificate authority)',
-  CERT_HAS_EXPIRED: 'it has expired',
-  CERT_NOT_YET_VALID: 'it is not valid yet (check the clock)',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'it was issued for another host name',
-  CERT_REVOKED: 'it has been revoked',
+const TLS_REASONS: Readonly<Record<string, () => string>> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: () => l10n.t('it is self-signed'),
+  SELF_SIGNED_CERT_IN_CHAIN: () => l10n.t('it was issued by a self-signed authority that is not trusted here'),
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: () => l10n.t('its issuer is not trusted here (unknown certificate authority)'),
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: () => l10n.t('its issuer is not trusted here (unknown certificate authority)'),
+  UNABLE_TO_GET_ISSUER_CERT: () => l10n.t('its issuer is not trusted here (unknown certificate authority)'),
+  CERT_HAS_EXPIRED: () => l10n.t('it has expired'),
+  CERT_NOT_YET_VALID: () => l10n.t('it is not valid yet (check the clock)'),
+  ERR_TLS_CERT_ALTNAME_INVALID: () => l10n.t('it was issued for another host name'),
+  CERT_REVOKED: () => l10n.t('it has been revoked'),
 };
 
 function tlsReason(code: string, message: string): string {
-  return TLS_REASONS[code] ?? message;
+  return TLS_REASONS[code]?.() ?? message;
 }
 
 export function toNetworkError(e: unknown, url: string, method: 'GET' | 'POST'): WikiError {
   if (e instanceof WikiError) return e;
   let { code, message } = causeCode(e);
   if (TLS_CODES.test(code)) {
-    message = `the certificate was not accepted: ${tlsReason(code, message)} (${code})`;
+    message = l10n.t('the certificate was not accepted: {0} ({1})', tlsReason(code, message), code);
     code = 'tls-error';
   } else if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT') {
-    message = 'no answer in time';
+    message = l10n.t('no answer in time');
     code = 'ETIMEDOUT';
   } else if (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE') {
-    message = 'the connection was closed before the answer was complete';
+    message = l10n.t('the connection was closed before the answer was complete');
     code = 'ECONNRESET';
   } else if (code === 'ECONNREFUSED') {
-    message = 'connection refused';
+    message = l10n.t('connection refused');
   } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    message = 'host name not found';
+    message = l10n.t('host name not found');
   } else if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-    message = 'connecting timed out';
+    message = l10n.t('connecting timed out');
   }
   const maybeSent = method === 'POST' && !NOT_SENT.has(code);
   return new NetworkError(code, url, message, maybeSent);

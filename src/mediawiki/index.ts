@@ -12,3 +12,4 @@ export { adviceFor } from './advice';
 export { redactUrl, describeParams, scrub } from './redact';
 export { userAgent, PRODUCT_VERSION } from './userAgent';
 export { undici, toughCookie } from './lazy';
+export { useTranslations } from './l10n';

@@ -2,6 +2,7 @@
 // The proxy is undici's ProxyAgent (CONNECT tunnel); hosts on the no-proxy list go direct through an
 // Agent. Certificate checking is on unless `strictSSL: false` is asked for explicitly.
 
+import * as l10n from '@vscode/l10n';
 import type { Dispatcher } from 'undici';
 import { undici } from './lazy';
 import { InputError } from './errors';
@@ -109,10 +110,10 @@ function checkProxyUrl(p: string): void {
   try {
     u = new URL(p);
   } catch {
-    throw new InputError('bad-proxy', `The proxy "${safeProxy(p)}" is not a valid address; use http://host:port.`);
+    throw new InputError('bad-proxy', l10n.t('The proxy "{0}" is not a valid address; use http://host:port.', safeProxy(p)));
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new InputError('bad-proxy', `The proxy "${safeProxy(p)}" uses ${u.protocol.replace(':', '')}; only http:// and https:// proxies are supported.`);
+    throw new InputError('bad-proxy', l10n.t('The proxy "{0}" uses {1}; only http:// and https:// proxies are supported.', safeProxy(p), u.protocol.replace(':', '')));
   }
 }
 

@@ -1,6 +1,7 @@
 // A session as one JSON string: the cookie jar, who is logged in, and where. Restoring makes no
 // request; an expired session shows on first use (assert=user) or via checkSession().
 
+import * as l10n from '@vscode/l10n';
 import type { SerializedCookieJar } from 'tough-cookie';
 import { toughCookie } from './lazy';
 import { ApiClient, type ApiClientOptions, type WikiUser } from './client';
@@ -44,10 +45,10 @@ export function parseSession(json: string): SessionData {
   try {
     data = JSON.parse(json) as SessionData;
   } catch {
-    throw new InputError('bad-session', 'The stored session is unreadable.');
+    throw new InputError('bad-session', l10n.t('The stored session is unreadable.'));
   }
   if (data?.version !== 1 || typeof data.apiUrl !== 'string' || !data.cookies) {
-    throw new InputError('bad-session', 'The stored session has an unknown format.');
+    throw new InputError('bad-session', l10n.t('The stored session has an unknown format.'));
   }
   return data;
 }
@@ -92,14 +93,14 @@ export function parseCookiePaste(text: string): { name: string; value: string }[
       if (!p) continue;
       const eq = p.indexOf('=');
       // The text itself is not repeated: it may be a secret.
-      if (eq <= 0) throw new InputError('bad-cookies', `Part ${out.size + 1} of the pasted text is not a name=value pair.`);
+      if (eq <= 0) throw new InputError('bad-cookies', l10n.t('Part {0} of the pasted text is not a name=value pair.', out.size + 1));
       const name = p.slice(0, eq).trim();
       const value = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
-      if (!isCookieName(name)) throw new InputError('bad-cookies', 'A cookie name contains characters cookies cannot have.');
+      if (!isCookieName(name)) throw new InputError('bad-cookies', l10n.t('A cookie name contains characters cookies cannot have.'));
       out.set(name, value);
     }
   }
-  if (out.size === 0) throw new InputError('bad-cookies', 'No cookies were found in the pasted text.');
+  if (out.size === 0) throw new InputError('bad-cookies', l10n.t('No cookies were found in the pasted text.'));
   return [...out].map(([name, value]) => ({ name, value }));
 }
 
@@ -135,7 +136,9 @@ export async function useExistingSession(client: ApiClient, pasted: string, sign
     client.setUser(undefined);
     throw new InputError(
       'session-cookies-invalid',
-      `${url.host} does not know these cookies as a logged-in session (${cookies.length} cookie${cookies.length === 1 ? '' : 's'}: ${cookies.map((c) => c.name).join(', ')}).`,
+      cookies.length === 1
+        ? l10n.t('{0} does not know this cookie as a logged-in session ({1}).', url.host, cookies[0].name)
+        : l10n.t('{0} does not know these cookies as a logged-in session ({1} cookies: {2}).', url.host, cookies.length, cookies.map((c) => c.name).join(', ')),
     );
   }
   client.setUser(user);

@@ -67,7 +67,7 @@ describe('Wikis people really use (issue #7, real VS Code)', function () {
 
     const wrong = await rejects(vscode.commands.executeCommand('mediawiki.useExistingSession', { site: p.articleUrl, cookies: `${p.wikiId}_session=00000000000000000000000000000000` }));
     assert.equal(wrong.code, 'session-cookies-invalid');
-    assert.match(wrong.message, /does not know these cookies.*copy them again/);
+    assert.match(wrong.message, /does not know this cookie as a logged-in session \(\w+_session\).*copy them again/);
     const before = await vscode.commands.executeCommand<{ accounts: AccountSummary[] }>('mediawiki.internal.state');
     assert.ok(!before.accounts.some((a) => a.site === p.apiUrl), 'nothing stored for a wrong paste');
 
