@@ -12,6 +12,7 @@ const ADVICE: Readonly<Record<string, string>> = {
   wrongpassword: 'Check the user name and password.',
   'login-userblocked': 'This account is blocked from logging in.',
   'authmanager-authn-not-in-progress': 'The login was interrupted; start it again.',
+  RESTART: 'The external login worked, but no account of this wiki is linked to it. Log in another way (e.g. with the wiki account\'s user name and password), then link the external account: the wiki offers this right after that login if it supports linking at login, otherwise use Special:LinkAccounts. Without a wiki account, create one first.',
   'oathauth-login-failed': 'The two-factor code was wrong or already used; enter the current code.',
   badurl_loginreturnurl: 'The wiki only accepts http(s) return addresses for interactive login.',
   cancelled: '',
