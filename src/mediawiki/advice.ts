@@ -17,7 +17,7 @@ const ADVICE: Readonly<Record<string, () => string>> = {
   'oathauth-login-failed': () => l10n.t('The two-factor code was wrong or already used; enter the current code.'),
   badurl_loginreturnurl: () => l10n.t('The wiki only accepts http(s) return addresses for interactive login.'),
   cancelled: () => '',
-  RESTART: () => l10n.t('Log in with a wiki account first and link the external account in Special:LinkAccounts, or create an account.'),
+  RESTART: () => l10n.t('The external login worked, but no account of this wiki is linked to it. Log in another way (e.g. with the wiki account\'s user name and password), then link the external account: the wiki offers this right after that login if it supports linking at login, otherwise use Special:LinkAccounts. Without a wiki account, create one first.'),
   // API errors
   assertuserfailed: () => l10n.t('The session has expired: log in again.'),
   assertbotfailed: () => l10n.t('This account lacks the bot right needed here.'),

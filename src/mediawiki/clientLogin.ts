@@ -60,8 +60,10 @@ export interface LoginPrompter {
    */
   redirect(target: string, step: LoginStep): Promise<FieldValues | undefined>;
   /**
-   * After a FAIL: return true to start again in the same session (which keeps what the wiki
-   * learnt, e.g. that a captcha is now needed, and the entered data where the wiki can preserve it).
+   * After a FAIL or RESTART: return true to start again in the same session (which keeps what the
+   * wiki learnt, e.g. that a captcha is now needed, and the entered data where the wiki can preserve
+   * it). After a RESTART with `error.extra.linkOnLogin`, logging in another way in that round lets
+   * the wiki offer to link the external account.
    */
   retryAfterFailure?(error: LoginError): Promise<boolean>;
 }
@@ -204,6 +206,7 @@ export async function clientLogin(client: ApiClient, options: ClientLoginOptions
       // Hidden fields go back as the wiki sent them; then what the caller knows; then the answers.
       for (const f of step.fields) if (f.type === 'hidden' && f.value !== undefined) params[f.name] = f.value;
       Object.assign(params, answer?.status === 'REDIRECT' ? {} : options.values, values);
+      expandMultiselect(params, step.fields);
       if (n === 1) {
         params['loginreturnurl'] = options.returnUrl;
         if (wantsRememberMe) {
@@ -242,22 +245,12 @@ export async function clientLogin(client: ApiClient, options: ClientLoginOptions
           step = makeStep('ui', toRequests(answer.requests), n + 1, undefined, answer);
           continue;
         case 'RESTART':
-          throw new LoginError(
-            'RESTART',
-            htmlToText(answer.message) ?? l10n.t('The external login worked, but no wiki account is linked to it.'),
-            { result: 'RESTART' },
-          );
         case 'FAIL':
         default: {
-          const code = answer.messagecode ?? 'FAIL';
-          const text = htmlToText(answer.message) ?? l10n.t('The login failed.');
-          const error = new LoginError(code, text, {
-            result: answer.status ?? 'unknown',
-            canPreserveState: answer.canpreservestate === true,
-            waitSeconds: code === 'login-throttled' ? waitFromText(text) : undefined,
-          });
+          const error = failure(answer);
           // Another round in the same session: the wiki may now ask for more (a captcha after bad
-          // logins is only offered to the session that failed), and may keep what was entered.
+          // logins is only offered to the session that failed), and may keep what was entered or,
+          // after a RESTART, the external account to link once the user logged in another way.
           if (round < MAX_ROUNDS - 1 && (await options.prompter.retryAfterFailure?.(error))) {
             preserveState = error.extra.canPreserveState === true;
             break;
@@ -265,8 +258,52 @@ export async function clientLogin(client: ApiClient, options: ClientLoginOptions
           throw error;
         }
       }
-      break; // FAIL with preserved state: begin again
+      break; // FAIL or RESTART, retried: begin again
     }
+  }
+}
+
+// AuthManager's RESTART message when it kept the external account for ConfirmLinkSecondaryAuthenticationProvider
+// (only if the wiki enabled it; MediaWiki 1.39 ships it disabled as experimental, T134952).
+const RESTART_LINK_CODE = 'authmanager-authn-no-local-user-link';
+
+/**
+ * FAIL: the wiki's message code. RESTART (the external login worked, no local user is linked to it):
+ * code RESTART, the wiki's message naming its own code.
+ */
+function failure(answer: ClientLoginAnswer): LoginError {
+  const text = htmlToText(answer.message);
+  if (answer.status === 'RESTART') {
+    const said = text
+      ? `${text.replace(/\.$/, '')} (${answer.messagecode ?? l10n.t('no message code')})`
+      : l10n.t('The external login worked, but no wiki account is linked to it');
+    return new LoginError('RESTART', said, {
+      result: 'RESTART',
+      messageCode: answer.messagecode,
+      canPreserveState: answer.canpreservestate === true,
+      linkOnLogin: answer.canpreservestate === true && answer.messagecode === RESTART_LINK_CODE,
+    });
+  }
+  const code = answer.messagecode ?? 'FAIL';
+  const reason = text ?? l10n.t('The login failed.');
+  return new LoginError(code, reason, {
+    result: answer.status ?? 'unknown',
+    messageCode: answer.messagecode,
+    canPreserveState: answer.canpreservestate === true,
+    waitSeconds: code === 'login-throttled' ? waitFromText(reason) : undefined,
+  });
+}
+
+/**
+ * AuthManager reads multiselect fields from the raw request, not through the API's "|" lists:
+ * several values must go as PHP array parameters (name[0], name[1]). Prompters join them with "|".
+ */
+function expandMultiselect(params: Record<string, string | undefined>, fields: readonly LoginField[]): void {
+  for (const f of fields) {
+    const v = params[f.name];
+    if (f.type !== 'multiselect' || v === undefined || !v.includes('|') || (f.options && v in f.options)) continue;
+    delete params[f.name];
+    v.split('|').forEach((part, i) => (params[`${f.name}[${i}]`] = part));
   }
 }
 

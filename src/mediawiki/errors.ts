@@ -46,6 +46,10 @@ export class LoginError extends WikiError {
       waitSeconds?: number;
       /** clientlogin: the wiki can keep the entered data for another attempt. */
       canPreserveState?: boolean;
+      /** clientlogin: the wiki's message code (for RESTART, `code` is RESTART and this says why). */
+      messageCode?: string;
+      /** RESTART: logging in another way in the same session (loginpreservestate) lets the wiki offer to link the external account. */
+      linkOnLogin?: boolean;
       /** The raw result (`Failed`, `FAIL`, ...). */
       result?: string;
     } = {},

@@ -309,7 +309,9 @@ export class LoginFlows {
       };
       prompter.retryAfterFailure = async (e) => {
         if (args.values || args.silent) return false;
-        const again = vscode.l10n.t('Try Again');
+        // After RESTART the same external login fails the same way; logging in another way in this
+        // session lets a wiki that supports it offer to link the external account.
+        const again = e.code === 'RESTART' ? vscode.l10n.t('Log In Another Way') : vscode.l10n.t('Try Again');
         const picked = await vscode.window.showErrorMessage(`${site.name}: ${e.message}`, again);
         return picked === again;
       };

@@ -1,32 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { clientLogin, LoginError, type FieldValues, type LoginPrompter, type LoginStep } from '../../src/mediawiki';
+import { clientLogin, LoginError, type FieldValues } from '../../src/mediawiki';
 import { wiki } from './hooks';
 import { CAPTCHA_BAD_LOGINS } from '../wiki';
-import { actions, expectReject, newClient } from './helpers';
+import { actions, expectReject, newClient, ScriptedPrompter } from './helpers';
 
 const RETURN_URL = 'http://127.0.0.1:9/return'; // never reached unless a REDIRECT happens
-
-/** A prompter that answers from a script and records what it was shown. */
-class ScriptedPrompter implements LoginPrompter {
-  steps: LoginStep[] = [];
-  retryAfterFailure?: (e: LoginError) => Promise<boolean>;
-  redirects: string[] = [];
-  constructor(
-    private readonly answer: (step: LoginStep) => FieldValues | undefined,
-    private readonly follow?: (target: string) => Promise<FieldValues | undefined>,
-  ) {}
-  async fill(step: LoginStep): Promise<FieldValues | undefined> {
-    this.steps.push(step);
-    return this.answer(step);
-  }
-  async redirect(target: string): Promise<FieldValues | undefined> {
-    this.redirects.push(target);
-    if (!this.follow) throw new Error('unexpected redirect');
-    return this.follow(target);
-  }
-}
 
 /** The first unused 2FA account with a code for a 30 s window nobody used yet. */
 let twoFactorIndex = 0;

@@ -302,6 +302,40 @@ describe('test wiki fixture', function () {
     }
   });
 
+  it('RESTART: testidp=sub:NAME is an external identity no user is linked to; the code is bound to NAME', async function () {
+    const ret = await returnListener();
+    try {
+      const s = new RawSession(w);
+      const r = await s.clientLogin({ [w.redirectField.name]: 'sub:fixture-ext', loginreturnurl: ret.url });
+      assert.equal(r.status, 'REDIRECT', JSON.stringify(r));
+      assert.equal(new URL(r.redirecttarget as string).searchParams.get('sub'), 'fixture-ext');
+      await browse(r.redirecttarget as string, ret.url);
+      const q = await ret.received;
+      assert.match(q.get('code') ?? '', /^fixture-ext\.[0-9a-f]{32}$/);
+      const restart = await s.clientLoginContinue(Object.fromEntries(q));
+      // Without ConfirmLinkSecondaryAuthenticationProvider (1.39 default): no -link message, but
+      // canpreservestate (the createRequest, useful for account creation only) and the login form.
+      assert.equal(restart.status, 'RESTART', JSON.stringify(restart));
+      assert.equal(restart.messagecode, 'authmanager-authn-no-local-user');
+      assert.match(restart.message as string, /not associated with any user/);
+      assert.equal(restart.canpreservestate, true);
+      assert.ok((restart.requests as Json[]).some((x) => x.fields?.password), 'RESTART carries the login form');
+      const info = await s.get({ action: 'query', meta: 'authmanagerinfo', amirequestsfor: 'login' });
+      assert.equal(info.query.authmanagerinfo.haspreservedstate, false, 'nothing kept for a login');
+      assert.equal((await s.whoami()).error?.code, 'assertuserfailed', 'nobody is logged in');
+
+      // Another name with the IdP's MAC is refused: the identity comes from the IdP, not the client.
+      const s2 = new RawSession(w);
+      const r2 = await s2.clientLogin({ [w.redirectField.name]: 'sub:fixture-ext', loginreturnurl: ret.url });
+      const idp = await fetch(r2.redirecttarget as string, { redirect: 'manual' });
+      const q2 = new URL(idp.headers.get('location')!).searchParams;
+      const forged = await s2.clientLoginContinue({ code: q2.get('code')!.replace('fixture-ext', 'other'), state: q2.get('state')! });
+      assert.equal(forged.messagecode, 'testredirectauth-badcode', JSON.stringify(forged));
+    } finally {
+      ret.close();
+    }
+  });
+
   it('throttle: too many attempts give login-throttled, resetThrottles() clears it', async function () {
     const { plain, bot } = w.users;
     const s = new RawSession(w);

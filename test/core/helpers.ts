@@ -1,4 +1,4 @@
-import { ApiClient, Transport, type ApiClientOptions, type HttpRequest, type HttpResponse } from '../../src/mediawiki';
+import { ApiClient, Transport, type ApiClientOptions, type FieldValues, type HttpRequest, type HttpResponse, type LoginError, type LoginPrompter, type LoginStep } from '../../src/mediawiki';
 import type { ServedRequest } from '../wiki/types';
 import { wiki } from './hooks';
 
@@ -21,6 +21,26 @@ export class TamperingTransport extends Transport {
   override async send(req: HttpRequest): Promise<HttpResponse> {
     const changed = this.tamper?.(req);
     return super.send(changed ?? req);
+  }
+}
+
+/** A prompter that answers from a script and records what it was shown. */
+export class ScriptedPrompter implements LoginPrompter {
+  steps: LoginStep[] = [];
+  retryAfterFailure?: (e: LoginError) => Promise<boolean>;
+  redirects: string[] = [];
+  constructor(
+    private readonly answer: (step: LoginStep) => FieldValues | undefined,
+    private readonly follow?: (target: string) => Promise<FieldValues | undefined>,
+  ) {}
+  async fill(step: LoginStep): Promise<FieldValues | undefined> {
+    this.steps.push(step);
+    return this.answer(step);
+  }
+  async redirect(target: string): Promise<FieldValues | undefined> {
+    this.redirects.push(target);
+    if (!this.follow) throw new Error('unexpected redirect');
+    return this.follow(target);
   }
 }
 

@@ -39,6 +39,14 @@ export const BOT_APP_ID = 'vscode';
 export const BOT_GRANTS = ['basic', 'editpage', 'createeditmovepage', 'highvolume'];
 /** Field of the TestRedirectAuth button request; `testidp=1` selects the REDIRECT login. */
 export const REDIRECT_FIELD = 'testidp';
+/**
+ * `extraSettings` that enable MediaWiki's ConfirmLinkSecondaryAuthenticationProvider (off by default in 1.39,
+ * "experimental", T134952). With it, a RESTART keeps the external identity (`testidp=sub:NAME`) and a login
+ * with `loginpreservestate=1` offers to link it (UI step `confirmedLinkIDs`).
+ */
+export const CONFIRM_LINK_SETTINGS =
+  "$wgAuthManagerAutoConfig['secondaryauth'][MediaWiki\\Auth\\ConfirmLinkSecondaryAuthenticationProvider::class] = " +
+  "[ 'class' => MediaWiki\\Auth\\ConfirmLinkSecondaryAuthenticationProvider::class, 'sort' => 100 ];";
 export const SITE_NAME = 'MWSessions Test Wiki';
 const TWO_FACTOR_USERS = 4;
 

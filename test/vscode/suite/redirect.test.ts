@@ -3,7 +3,8 @@
 // the fake IdP (test/wiki/php/idp.php) answers 302 to the extension's loopback return URL (through
 // code-server's /proxy/PORT/), and the extension finishes the login. The button value chooses what
 // the IdP does: testidp=1 allows, testidp=deny refuses (error=access_denied), testidp=hang never
-// redirects back (test/wiki/extensions/TestRedirectAuth).
+// redirects back, testidp=sub:NAME is an identity no wiki user is linked to (RESTART)
+// (test/wiki/extensions/TestRedirectAuth).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { MediaWikiSessionsExtension } from '../../../src/api/mediawiki-sessions';
@@ -84,6 +85,21 @@ describe('REDIRECT login and 2FA input in VS Code (real wiki, real browser)', fu
     assert.equal(idpRequests(await served()).length, 1, 'the browser opened the IdP');
     assert.deepEqual(await stored(), before);
     assert.equal((await state()).accounts.some((a) => a.user === ctx().users.redirect.name), false);
+    assert.equal((await state()).openReturnListeners, 0);
+  });
+
+  it('an external login no wiki user is linked to (RESTART) rejects naming [RESTART] and what to do; nothing stored; listener closed', async () => {
+    const before = await stored();
+    await control('/clear-requests');
+    const e = await rejects(vscode.commands.executeCommand('mediawiki.logIn', {
+      site: ctx().apiUrl, method: 'interactive', values: { [ctx().redirectField]: `sub:vscode-${Date.now()}` }, silent: true,
+    }));
+    assert.equal(e.code, 'RESTART', e.message);
+    assert.match(e.message, /not associated with any user on this wiki \(authmanager-authn-no-local-user\)\. \[RESTART\]/);
+    assert.match(e.message, /Log in another way/, 'says what to do next');
+    assert.equal(idpRequests(await served()).length, 1, 'the browser opened the IdP');
+    assert.equal(clientlogins(await served()).length, 2, 'begin (REDIRECT) and continue (RESTART)');
+    assert.deepEqual(await stored(), before);
     assert.equal((await state()).openReturnListeners, 0);
   });
 

@@ -2,8 +2,10 @@
 /**
  * Fake identity provider for the TestRedirectAuth extension (test only).
  *
- * GET /idp.php?client_id=mediawiki&state=STATE&redirect_uri=URL[&deny=1]
+ * GET /idp.php?client_id=mediawiki&state=STATE&redirect_uri=URL[&deny=1|&hang=1|&sub=NAME]
  *   -> 302 to URL?code=CODE&state=STATE          (CODE = first 32 hex of HMAC-SHA256(STATE, secret))
+ *   -> 302 to URL?code=NAME.MAC&state=STATE      (when sub=NAME: the external identity NAME,
+ *                                                 MAC = first 32 hex of HMAC-SHA256("STATE|NAME", secret))
  *   -> 302 to URL?error=access_denied&state=STATE (when deny=1)
  *   -> 200 with a page and no redirect            (when hang=1: a login the user never finishes)
  * Anything malformed -> 400.
@@ -12,9 +14,11 @@
 $secret = (string)getenv( 'MWTEST_IDP_SECRET' );
 $redirectUri = $_GET['redirect_uri'] ?? '';
 $state = $_GET['state'] ?? '';
+$sub = $_GET['sub'] ?? null;
 
 if ( !is_string( $redirectUri ) || !preg_match( '#^https?://#i', $redirectUri )
 	|| !is_string( $state ) || $state === '' || $secret === ''
+	|| ( $sub !== null && ( !is_string( $sub ) || !preg_match( '/^[A-Za-z0-9_-]{1,64}$/', $sub ) ) )
 ) {
 	http_response_code( 400 );
 	header( 'Content-Type: text/plain' );
@@ -31,6 +35,8 @@ if ( !empty( $_GET['hang'] ) ) {
 
 if ( !empty( $_GET['deny'] ) ) {
 	$query = [ 'error' => 'access_denied', 'state' => $state ];
+} elseif ( $sub !== null ) {
+	$query = [ 'code' => $sub . '.' . substr( hash_hmac( 'sha256', "$state|$sub", $secret ), 0, 32 ), 'state' => $state ];
 } else {
 	$query = [ 'code' => substr( hash_hmac( 'sha256', $state, $secret ), 0, 32 ), 'state' => $state ];
 }

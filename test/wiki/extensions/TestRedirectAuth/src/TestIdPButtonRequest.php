@@ -7,7 +7,8 @@ use MediaWiki\Auth\ButtonAuthenticationRequest;
 /**
  * The "Log in with TestIdP" button. Submitting `testidp=1` in the first clientlogin
  * request selects the TestRedirectAuth provider; `testidp=deny` / `testidp=hang` select it
- * and make the fake identity provider refuse / never answer (see $idpMode).
+ * and make the fake identity provider refuse / never answer; `testidp=sub:NAME` makes it
+ * log in the external identity NAME (see $idpMode, $subject).
  */
 class TestIdPButtonRequest extends ButtonAuthenticationRequest {
 	public const NAME = 'testidp';
@@ -18,9 +19,13 @@ class TestIdPButtonRequest extends ButtonAuthenticationRequest {
 	/**
 	 * @var string What the fake identity provider is to do, from the submitted value:
 	 *  `testidp=deny` -> 'deny' (it refuses: error=access_denied), `testidp=hang` -> 'hang'
-	 *  (it never redirects back); any other value (`1`) -> 'allow'.
+	 *  (it never redirects back); `testidp=sub:NAME` -> 'sub' (it vouches for the external
+	 *  identity NAME, which may or may not be linked to a wiki user); any other value (`1`) -> 'allow'.
 	 */
 	public $idpMode = 'allow';
+
+	/** @var string|null The external identity for `testidp=sub:NAME` */
+	public $subject = null;
 
 	public function __construct() {
 		parent::__construct(
@@ -41,6 +46,10 @@ class TestIdPButtonRequest extends ButtonAuthenticationRequest {
 		}
 		$value = $data[self::NAME] ?? null;
 		$this->idpMode = ( $value === 'deny' || $value === 'hang' ) ? $value : 'allow';
+		if ( is_string( $value ) && preg_match( '/^sub:(' . TestIdPLinkRequest::SUBJECT_RE . ')$/', $value, $m ) ) {
+			$this->idpMode = 'sub';
+			$this->subject = $m[1];
+		}
 		return true;
 	}
 
