@@ -1,8 +1,8 @@
 // Wikimedia's User-Agent policy asks for a name, version and a way to reach the maintainers.
-import pkg from '../../package.json';
+import { version } from '../../package.json';
 
 export const PRODUCT_NAME = 'MediaWikiSessions';
-export const PRODUCT_VERSION: string = pkg.version;
+export const PRODUCT_VERSION: string = version;
 export const PRODUCT_URL = 'https://github.com/wikisessions/mediawiki-sessions';
 
 export function userAgent(contact?: string, host = 'VS Code'): string {

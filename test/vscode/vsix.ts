@@ -20,6 +20,11 @@ async function main(): Promise<void> {
   const size = fs.statSync(vsix).size;
   console.log(`[vsix] ${path.relative(repoRoot, vsix)}: ${(size / 1024).toFixed(0)} KiB, ${files.length} files: ${files.join(', ')}`);
   assert.ok(files.includes('dist/extension.js'), 'the bundle is packaged');
+  // undici and tough-cookie are bundles of their own, require()d on the first request: every file
+  // the activation bundle requires by a relative path must ship with it.
+  const required = [...fs.readFileSync(path.join(repoRoot, 'dist', 'extension.js'), 'utf8').matchAll(/require\("\.\/([^"]+)"\)/g)].map((m) => `dist/${m[1]}`);
+  assert.deepEqual([...new Set(required)].sort(), ['dist/tough-cookie.js', 'dist/undici.js'], 'the activation bundle requires undici and tough-cookie from dist/');
+  for (const f of required) assert.ok(files.includes(f), `${f} (required by dist/extension.js) is packaged`);
   for (const f of files) assert.ok(!/\.map$|^src\/|^test\/|^node_modules\/|^out\//.test(f), `${f} must not be packaged`);
   assert.ok(size < 300 * 1024, `the .vsix is ${size} bytes`);
 
