@@ -141,10 +141,10 @@ export class Transport {
     const timeout = req.timeoutMs ?? this.timeoutMs;
     const started = Date.now();
     this.requestCount++;
-    // One timer bounds the whole exchange (a trickling body would reset undici's idle timers);
-    // AbortSignal.any only when the caller has a signal of its own — it is the costly part.
-    const limit = AbortSignal.timeout(timeout);
-    const signal = req.signal ? AbortSignal.any([limit, req.signal]) : limit;
+    // undici's headersTimeout bounds the wait for the headers (undici keeps such timers coarse, to
+    // about a second, for speed); readBody bounds the whole exchange with one plain timer, so a
+    // trickling body cannot outlive the limit (bodyTimeout is an idle timer). No AbortSignal of our
+    // own: passing one to undici costs about as much as the rest of our work per request.
     let res: Dispatcher.ResponseData;
     try {
       res = await undici().request(url, {
@@ -154,7 +154,7 @@ export class Transport {
         dispatcher: this.dispatcher,
         headersTimeout: timeout,
         bodyTimeout: timeout,
-        signal,
+        signal: req.signal,
       });
     } catch (e) {
       const err = toNetworkError(e, url.toString(), method);
@@ -163,7 +163,7 @@ export class Transport {
     }
     let text: string;
     try {
-      text = await readBody(res.body, this.maxBodyBytes);
+      text = await readBody(res.body, this.maxBodyBytes, started + timeout);
     } catch (e) {
       throw toNetworkError(e, url.toString(), method);
     }
@@ -193,19 +193,25 @@ export class Transport {
   }
 }
 
-async function readBody(body: Dispatcher.ResponseData['body'], max: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > max) {
-      body.destroy();
-      throw Object.assign(new Error(l10n.t('the answer is larger than {0} bytes', max)), { code: 'body-too-large' });
+/** The body as text: at most `max` bytes, and done by `deadline` (ms since the epoch). */
+async function readBody(body: Dispatcher.ResponseData['body'], max: number, deadline: number): Promise<string> {
+  const timer = setTimeout(() => body.destroy(Object.assign(new Error('body deadline'), { code: 'UND_ERR_BODY_TIMEOUT' })), Math.max(0, deadline - Date.now()));
+  try {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      const buf = chunk as Buffer;
+      size += buf.length;
+      if (size > max) {
+        body.destroy();
+        throw Object.assign(new Error(l10n.t('the answer is larger than {0} bytes', max)), { code: 'body-too-large' });
+      }
+      chunks.push(buf);
     }
-    chunks.push(buf);
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    clearTimeout(timer);
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export class OffsiteRedirectError extends WikiError {
@@ -215,7 +221,7 @@ export class OffsiteRedirectError extends WikiError {
     readonly to: string,
     readonly status: number,
   ) {
-    super(`${hostOf(from)} redirected (HTTP ${status}) to ${hostOf(to)}; not followed. [offsite-redirect] Register the wiki by its final address.`);
+    super(`${l10n.t('{0} redirected (HTTP {1}) to {2}; not followed.', hostOf(from), status, hostOf(to))} [offsite-redirect] ${l10n.t('Register the wiki by its final address.')}`);
     this.name = 'OffsiteRedirectError';
   }
 }

@@ -4,7 +4,7 @@
 // written for the test produce the rest. Each case is recorded for the README's figures.
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import {
   ApiClient, ApiError, HttpError, NetworkError, NotJsonError, OffsiteRedirectError, loginWithBotPassword,
   type RetryPolicy,
@@ -19,8 +19,10 @@ import { uniqueTitle } from './helpers';
 
 const POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 400, deadlineMs: 3_000 };
 const TIMEOUT_MS = 400;
-/** Upper bound of any one case: the deadline, one request timeout, scheduling slack. */
-const BOUND_MS = POLICY.deadlineMs + TIMEOUT_MS + 1_000;
+/** undici fires its header/body timeouts up to about a second late (its coarse "fast timers"). */
+const TIMER_SLACK_MS = 1_000;
+/** Upper bound of any one case: the deadline, one request timeout (as undici keeps it), scheduling slack. */
+const BOUND_MS = POLICY.deadlineMs + TIMEOUT_MS + TIMER_SLACK_MS + 1_000;
 const fig = figures('core');
 
 interface Outcome {
@@ -142,7 +144,8 @@ describe('fault matrix: network faults (loopback servers written for the test)',
     const server = await new CannedServer().start();
     try {
       server.answer().otherwise('hang');
-      let o = await attempt('slow response past timeout', 'GET', 'loopback', () => client(server.url).get({ action: 'query' }), () => server.hits.length);
+      // A deadline that leaves room for every attempt, so maxAttempts is what stops the retries.
+      let o = await attempt('slow response past timeout', 'GET', 'loopback', () => client(server.url, { deadlineMs: 5_000 }).get({ action: 'query' }), () => server.hits.length);
       assert.equal(o.error?.code, 'ETIMEDOUT');
       assert.match(o.error!.message, /no answer in time.*did not answer in time/);
       assert.equal(o.attempts, POLICY.maxAttempts);
@@ -154,14 +157,39 @@ describe('fault matrix: network faults (loopback servers written for the test)',
       assert.equal(o.attempts, 1);
       // The deadline bounds the total, whatever maxAttempts says: deadline + at most one timeout.
       server.answer();
-      const deadlineMs = 1_200;
+      const deadlineMs = 2_500;
       o = await attempt('slow response past timeout (deadline)', 'GET', 'loopback', () => client(server.url, { maxAttempts: 50, deadlineMs }).get({ action: 'query' }), () => server.hits.length);
       assert.equal(o.error?.code, 'ETIMEDOUT');
-      assert.ok(o.elapsedMs <= deadlineMs + TIMEOUT_MS + 300, `took ${o.elapsedMs} ms`);
-      assert.ok(o.attempts >= 2 && o.attempts <= 4, `attempts ${o.attempts}`);
+      assert.ok(o.elapsedMs <= deadlineMs + TIMEOUT_MS + TIMER_SLACK_MS + 300, `took ${o.elapsedMs} ms`);
+      assert.ok(o.attempts >= 2 && o.attempts <= 8, `attempts ${o.attempts}`);
     } finally {
       server.otherwise({ json: {} });
       await server.stop();
+    }
+  });
+  it('a body that trickles in (one byte every 50 ms, forever): cut off at the request timeout, not kept alive by the idle timer', async () => {
+    // Headers at once, then the body slowly: undici's bodyTimeout is an idle timer, which every byte resets.
+    const sockets = new Set<Socket>();
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"batchcomplete":true,"query":{"x":"');
+      const t = setInterval(() => res.write('x'), 50);
+      res.on('close', () => clearInterval(t));
+    });
+    server.on('connection', (s) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    let hits = 0;
+    server.on('request', () => hits++);
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/w/api.php`;
+      const o = await attempt('body trickling past the timeout', 'GET', 'loopback', () => client(url, { maxAttempts: 1 }).get({ action: 'query' }), () => hits);
+      assert.equal(o.error?.code, 'ETIMEDOUT', String(o.error));
+      assert.match(o.error!.message, /no answer in time/);
+      assert.equal(o.attempts, 1);
+      assert.ok(o.elapsedMs >= TIMEOUT_MS - 50 && o.elapsedMs <= TIMEOUT_MS + 400, `cut off after ${o.elapsedMs} ms (timeout ${TIMEOUT_MS} ms)`);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
     }
   });
 });
