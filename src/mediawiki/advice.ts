@@ -47,7 +47,7 @@ const ADVICE: Readonly<Record<string, () => string>> = {
   'bad-proxy': () => l10n.t('Fix the proxy address in the http.proxy setting or the HTTPS_PROXY/HTTP_PROXY environment variables.'),
   'bad-cookies': () => l10n.t('Paste the Cookie header of a request to the wiki (from the browser\'s developer tools, Network tab), or its cookies as name=value pairs separated by semicolons.'),
   'session-cookies-invalid': () => l10n.t('The pasted cookies do not belong to a logged-in session of this wiki (wrong wiki, logged out, or expired): copy them again from a browser tab where you are logged in.'),
-  'offsite-redirect': () => l10n.t('The wiki redirected to another host; register the wiki by its final address.'),
+  'offsite-redirect': () => l10n.t('Register the wiki by its final address.'),
 };
 
 export function adviceFor(code: string): string {

@@ -158,7 +158,8 @@ export class NotAWikiError extends WikiError {
   }
 }
 
-function formatMessage(code: string, text: string): string {
+/** "<text>. [<code>] <advice>": the one shape of every core error message. */
+export function formatMessage(code: string, text: string): string {
   const advice = adviceFor(code);
   const trimmed = text.trim().replace(/\s+/g, ' ');
   return `${trimmed}${trimmed.endsWith('.') ? '' : '.'} [${code}]${advice ? ` ${advice}` : ''}`;

@@ -6,7 +6,7 @@ import * as l10n from '@vscode/l10n';
 import type { Agent, Dispatcher } from 'undici';
 import type { CookieJar } from 'tough-cookie';
 import { toughCookie, undici } from './lazy';
-import { HttpError, NetworkError, WikiError, hostOf } from './errors';
+import { HttpError, NetworkError, WikiError, formatMessage, hostOf } from './errors';
 import { describeParams, redactUrl } from './redact';
 import { userAgent } from './userAgent';
 
@@ -221,7 +221,7 @@ export class OffsiteRedirectError extends WikiError {
     readonly to: string,
     readonly status: number,
   ) {
-    super(`${l10n.t('{0} redirected (HTTP {1}) to {2}; not followed.', hostOf(from), status, hostOf(to))} [offsite-redirect] ${l10n.t('Register the wiki by its final address.')}`);
+    super(formatMessage('offsite-redirect', l10n.t('{0} redirected (HTTP {1}) to {2}; not followed.', hostOf(from), status, hostOf(to))));
     this.name = 'OffsiteRedirectError';
   }
 }
