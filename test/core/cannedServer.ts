@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
 export type Canned =
   | { status?: number; headers?: Record<string, string>; json?: unknown; body?: string }
   | 'reset'
-  | 'hang';
+  | 'hang'
+  /** Headers at once, then a JSON body one byte every 50 ms, never finished. */
+  | 'trickle';
 
 export class CannedServer {
   readonly hits: { method: string; params: URLSearchParams; headers: http.IncomingHttpHeaders }[] = [];
@@ -46,6 +48,13 @@ export class CannedServer {
         return;
       }
       if (c === 'hang') return;
+      if (c === 'trickle') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"batchcomplete":true,"query":{"x":"');
+        const t = setInterval(() => res.write('x'), 50);
+        res.on('close', () => clearInterval(t));
+        return;
+      }
       const text = c.json !== undefined ? JSON.stringify(c.json) : (c.body ?? '');
       res.writeHead(c.status ?? 200, {
         'content-type': c.json !== undefined ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',

@@ -4,7 +4,7 @@
 // written for the test produce the rest. Each case is recorded for the README's figures.
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import {
   ApiClient, ApiError, HttpError, NetworkError, NotJsonError, OffsiteRedirectError, loginWithBotPassword,
   type RetryPolicy,
@@ -169,27 +169,16 @@ describe('fault matrix: network faults (loopback servers written for the test)',
   });
   it('a body that trickles in (one byte every 50 ms, forever): cut off at the request timeout, not kept alive by the idle timer', async () => {
     // Headers at once, then the body slowly: undici's bodyTimeout is an idle timer, which every byte resets.
-    const sockets = new Set<Socket>();
-    const server = http.createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.write('{"batchcomplete":true,"query":{"x":"');
-      const t = setInterval(() => res.write('x'), 50);
-      res.on('close', () => clearInterval(t));
-    });
-    server.on('connection', (s) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    let hits = 0;
-    server.on('request', () => hits++);
+    const server = await new CannedServer().start();
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/w/api.php`;
-      const o = await attempt('body trickling past the timeout', 'GET', 'loopback', () => client(url, { maxAttempts: 1 }).get({ action: 'query' }), () => hits);
+      server.answer().otherwise('trickle');
+      const o = await attempt('body trickling past the timeout', 'GET', 'loopback', () => client(server.url, { maxAttempts: 1 }).get({ action: 'query' }), () => server.hits.length);
       assert.equal(o.error?.code, 'ETIMEDOUT', String(o.error));
       assert.match(o.error!.message, /no answer in time/);
       assert.equal(o.attempts, 1);
       assert.ok(o.elapsedMs >= TIMEOUT_MS - 50 && o.elapsedMs <= TIMEOUT_MS + 400, `cut off after ${o.elapsedMs} ms (timeout ${TIMEOUT_MS} ms)`);
     } finally {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
+      await server.stop();
     }
   });
 });
