@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { openWorkbench, runCommand, startCodeServer } from '../vscode/host';
 import type { TestWiki } from '../wiki/types';
 import { log, median, repoRoot, sleep } from './util';
-import { addWiki, botPasswordLogin, waitForStatus } from '../vscode/ui/steps';
+import { addWiki, botPasswordLogin, extensionLogFiles, waitForStatus } from '../vscode/ui/steps';
 
 export interface PackageResults {
   /** dist/extension.js as `npm run build` leaves it (development: not minified, external map). */
@@ -192,31 +192,12 @@ export interface ActivationResults {
   notes: string[];
 }
 
-function listLogs(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.log') && e.name.includes('MediaWiki Sessions')) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 const ACTIVATED = /activated in ([\d.]+) ms; (\d+) wiki\(s\), (\d+) account\(s\) restored/g;
 
 function activationLines(logRoots: string[]): { ms: number; accounts: number }[] {
   const out: { ms: number; accounts: number }[] = [];
   for (const root of logRoots) {
-    for (const f of listLogs(root).sort()) {
+    for (const f of extensionLogFiles(root).sort()) {
       for (const m of fs.readFileSync(f, 'utf8').matchAll(ACTIVATED)) out.push({ ms: Number(m[1]), accounts: Number(m[3]) });
     }
   }

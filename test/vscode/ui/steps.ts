@@ -1,5 +1,7 @@
 // What a user does with this extension in the workbench, shared by the UI tests, the .vsix test
 // and the benchmark: the status item, waiting for a quick-input step, the bot-password login.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { pickQuickPickItem, quickPickLabels, runCommand, sleep, statusBarText, typeInInputBox } from '../host';
 
@@ -72,4 +74,24 @@ export async function addWiki(page: Page, url: string, siteName: string, attempt
     if (labels.some((l) => l.includes(siteName))) return labels;
   }
   throw new Error(`${siteName} was not added from ${url}; the Log In picker lists: ${labels.join(' | ')}`);
+}
+
+/** The extension's output-channel log files ("MediaWiki Sessions.log") anywhere under `dir`. */
+export function extensionLogFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.log') && e.name.includes('MediaWiki Sessions')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
 }
