@@ -2,6 +2,8 @@
 // jar (domain/path/expiry rules are the library's). Cookies are only ever sent where the jar says,
 // and redirects to another origin are never followed with a session.
 
+import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
 import * as l10n from '@vscode/l10n';
 import type { Agent, Dispatcher } from 'undici';
 import type { CookieJar } from 'tough-cookie';
@@ -43,7 +45,7 @@ export interface TransportOptions {
   jar?: CookieJar;
   /** Receives one redacted line per request. Never gets secrets. */
   trace?: (line: string) => void;
-  /** Largest body accepted, in bytes (default 32 MiB). */
+  /** Largest body accepted, in bytes (default 32 MiB); applies to the compressed and to the decoded body. */
   maxBodyBytes?: number;
 }
 
@@ -130,6 +132,8 @@ export class Transport {
     const headers: Record<string, string> = {
       'user-agent': this.userAgent,
       accept: 'application/json, text/html;q=0.5, */*;q=0.1',
+      // MediaWiki (OutputHandler) and the servers and CDNs in front of wikis compress for clients that ask.
+      'accept-encoding': ACCEPT_ENCODING,
       ...req.headers,
     };
     const epoch = this.cookieEpoch;
@@ -162,8 +166,12 @@ export class Transport {
       throw err;
     }
     let text: string;
+    let wire: number;
+    const encoding = res.headers['content-encoding'];
     try {
-      text = await readBody(res.body, this.maxBodyBytes, started + timeout);
+      const raw = await readBody(res.body, this.maxBodyBytes, started + timeout);
+      wire = raw.length;
+      text = (await decodeBody(raw, Array.isArray(encoding) ? encoding.join(',') : encoding, this.maxBodyBytes)).toString('utf8');
     } catch (e) {
       throw toNetworkError(e, url.toString(), method);
     }
@@ -182,7 +190,7 @@ export class Transport {
       }
     }
     this.trace?.(
-      `${method} ${redactUrl(url)}${body ? ` ${describeParams(new URLSearchParams(body))}` : ''} -> ${res.statusCode} (${Date.now() - started} ms, ${text.length} B)`,
+      `${method} ${redactUrl(url)}${body ? ` ${describeParams(new URLSearchParams(body))}` : ''} -> ${res.statusCode} (${Date.now() - started} ms, ${text.length} B${wire !== text.length || encoding ? `, ${wire} B on the wire` : ''})`,
     );
     return { status: res.statusCode, headers: flat, body: text, url: url.toString() };
   }
@@ -193,8 +201,8 @@ export class Transport {
   }
 }
 
-/** The body as text: at most `max` bytes, and done by `deadline` (ms since the epoch). */
-async function readBody(body: Dispatcher.ResponseData['body'], max: number, deadline: number): Promise<string> {
+/** The body as it came: at most `max` bytes, and done by `deadline` (ms since the epoch). */
+async function readBody(body: Dispatcher.ResponseData['body'], max: number, deadline: number): Promise<Buffer> {
   const timer = setTimeout(() => body.destroy(Object.assign(new Error('body deadline'), { code: 'UND_ERR_BODY_TIMEOUT' })), Math.max(0, deadline - Date.now()));
   try {
     const chunks: Buffer[] = [];
@@ -204,14 +212,52 @@ async function readBody(body: Dispatcher.ResponseData['body'], max: number, dead
       size += buf.length;
       if (size > max) {
         body.destroy();
-        throw Object.assign(new Error(l10n.t('the answer is larger than {0} bytes', max)), { code: 'body-too-large' });
+        throw tooLarge(max);
       }
       chunks.push(buf);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
   } finally {
     clearTimeout(timer);
   }
+}
+
+function tooLarge(max: number): Error {
+  return Object.assign(new Error(l10n.t('the answer is larger than {0} bytes', max)), { code: 'body-too-large' });
+}
+
+export const ACCEPT_ENCODING = 'gzip, deflate, br';
+
+const gunzip = promisify(zlib.gunzip);
+const inflate = promisify(zlib.inflate);
+const inflateRaw = promisify(zlib.inflateRaw);
+const brotli = promisify(zlib.brotliDecompress);
+
+/**
+ * Undo the Content-Encoding (codings in reverse order of application). zlib stops each step at
+ * `max` output bytes (maxOutputLength), so a small answer that inflates to gigabytes ("zip bomb")
+ * ends with body-too-large after `max` bytes, not with the extension host out of memory.
+ * Decoding runs in libuv's thread pool, off the extension host's main thread.
+ */
+async function decodeBody(raw: Buffer, header: string | undefined, max: number): Promise<Buffer> {
+  const codings = (header ?? '').toLowerCase().split(',').map((c) => c.trim()).filter((c) => c !== '' && c !== 'identity');
+  if (codings.length === 0 || raw.length === 0) return raw;
+  let buf = raw;
+  for (const coding of codings.reverse()) {
+    const opts = { maxOutputLength: max };
+    try {
+      if (coding === 'gzip' || coding === 'x-gzip') buf = await gunzip(buf, opts);
+      // "deflate" should be zlib-wrapped (RFC 9110), but some servers send raw deflate, as browsers accept.
+      else if (coding === 'deflate') buf = (buf[0] & 0x0f) === 0x08 ? await inflate(buf, opts) : await inflateRaw(buf, opts);
+      else if (coding === 'br') buf = await brotli(buf, opts);
+      else throw Object.assign(new Error(l10n.t('the answer is encoded as "{0}", which was not asked for', coding)), { code: 'bad-encoding' });
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(max);
+      if ((e as { code?: unknown }).code === 'bad-encoding') throw e;
+      throw Object.assign(new Error(l10n.t('the compressed answer ({0}) could not be decoded', coding)), { code: 'bad-encoding' });
+    }
+  }
+  return buf;
 }
 
 export class OffsiteRedirectError extends WikiError {

@@ -4,7 +4,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Canned =
-  | { status?: number; headers?: Record<string, string>; json?: unknown; body?: string }
+  /** `raw`: these bytes as the body, as they are (e.g. compressed, with a content-encoding header). */
+  | { status?: number; headers?: Record<string, string>; json?: unknown; body?: string; raw?: Buffer }
   | 'reset'
   | 'hang'
   /** Headers at once, then a JSON body one byte every 50 ms, never finished. */
@@ -55,7 +56,7 @@ export class CannedServer {
         res.on('close', () => clearInterval(t));
         return;
       }
-      const text = c.json !== undefined ? JSON.stringify(c.json) : (c.body ?? '');
+      const text = c.raw ?? (c.json !== undefined ? JSON.stringify(c.json) : (c.body ?? ''));
       res.writeHead(c.status ?? 200, {
         'content-type': c.json !== undefined ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
         ...c.headers,

@@ -103,3 +103,51 @@ export async function startHttpsFront(target: string): Promise<HttpsFront> {
     },
   };
 }
+
+export interface CountingRelay {
+  /** http://127.0.0.1:PORT: the target's origin, as seen through the relay. */
+  origin: string;
+  /** Bytes the target sent to clients (headers and bodies as they crossed the wire), since start or reset(). */
+  down: number;
+  /** Bytes clients sent to the target. */
+  up: number;
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+/** A TCP relay in front of `target` (http://host:port) that counts the bytes in each direction. */
+export async function startCountingRelay(target: string): Promise<CountingRelay> {
+  const t = new URL(target);
+  const sockets = new Set<net.Socket>();
+  const state: CountingRelay = {
+    origin: '',
+    down: 0,
+    up: 0,
+    reset: () => {
+      state.down = 0;
+      state.up = 0;
+    },
+    stop: async () => undefined,
+  };
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(t.port), t.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.on('data', (b: Buffer) => (state.up += b.length));
+    upstream.on('data', (b: Buffer) => (state.down += b.length));
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  state.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.stop = async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+  };
+  return state;
+}

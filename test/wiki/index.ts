@@ -579,11 +579,14 @@ export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedW
     else delete env.PHP_CLI_SERVER_WORKERS;
     // sh is the process-group leader (detached). When this node process dies, its end of the
     // stdin pipe closes, `cat` returns and the whole group (sh, php, php workers) is killed.
+    // output_buffering=0: Debian's php.ini sets 4096, and with PHP's own buffer already open
+    // WebStart.php does not install MediaWiki's OutputHandler, so the wiki would neither gzip
+    // (Accept-Encoding) nor send Content-Length. PHP's built-in default is 0, as here.
     const c = spawn(
       'sh',
       [
         '-c',
-        '"$MWTEST_PHPBIN" -d display_errors=stderr -d log_errors=0 -d opcache.enable_cli=1 ' +
+        '"$MWTEST_PHPBIN" -d display_errors=stderr -d log_errors=0 -d opcache.enable_cli=1 -d output_buffering=0 ' +
           '-S "$MWTEST_HOST:$MWTEST_PORT" -t "$MWTEST_DOCROOT" "$MWTEST_ROUTER" >>"$MWTEST_SERVER_LOG" 2>&1 & ' +
           'cat >/dev/null; kill -KILL 0',
       ],
