@@ -14,10 +14,13 @@ import { activationSummary, benchActivation, benchLoadCost, packageExtension, st
 import { benchLogins, benchRestore, type LoginResults, type RestoreSample } from './logins';
 import { benchOverhead, benchOverheadBreakdown, startCannedServer, type OverheadResults } from './overhead';
 import { kib, log, median, ms, perSecond, range, ratio, repoRoot } from './util';
+import { benchWire, renderWire, type WireResults } from './wire';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const withVsCode = !args.has('--no-vscode');
+/** Only the bytes-on-the-wire workload (quick check while working on the transport). */
+const wireOnly = args.has('--wire-only');
 
 const CONFIG = {
   loginRounds: quick ? 3 : 15,
@@ -28,6 +31,7 @@ const CONFIG = {
   real: quick
     ? { rounds: 2, sequential: 10, concurrent: 16, inFlight: 8, warmup: 5 }
     : { rounds: 5, sequential: 30, concurrent: 80, inFlight: 8, warmup: 10 },
+  wireRounds: quick ? 2 : 5,
   activationReloads: quick ? 2 : 5,
   loadRuns: quick ? 3 : 9,
   breakdown: quick ? { rounds: 3, calls: 200, warmup: 100 } : { rounds: 7, calls: 400, warmup: 200 },
@@ -72,6 +76,7 @@ interface Results {
   restore: Record<string, RestoreSample[]>;
   overhead: OverheadResults[];
   breakdown: Record<string, number[]>;
+  wire?: WireResults;
   pkg?: PackageResults;
   load?: LoadCost;
   activation?: ActivationResults;
@@ -147,6 +152,13 @@ function render(r: Results): { md: string; summary: string } {
   }
   L.push('');
 
+  let wireSummary: string | undefined;
+  if (r.wire) {
+    const w = renderWire(r.wire);
+    L.push(...w.lines);
+    wireSummary = w.summary;
+  }
+
   L.push('### Extension cost', '');
   L.push('| Metric | Value | Target |');
   L.push('|---|---|---|');
@@ -201,6 +213,7 @@ function render(r: Results): { md: string; summary: string } {
   const c = over['canned loopback/sequential'];
   const cc = over['canned loopback/concurrent'];
   if (c && cc) parts.push(`overhead vs raw undici ${c.undici.toFixed(2)}x seq / ${cc.undici.toFixed(2)}x conc (target ≤1.10), mwn ${c.mwn.toFixed(2)}x / ${cc.mwn.toFixed(2)}x slower than ours`);
+  if (wireSummary) parts.push(wireSummary);
   if (p) parts.push(`.vsix ${kib(p.vsixBytes)} (target <300 KB)`);
   const stubMs = r.activationStub?.samples.length ? activationSummary(r.activationStub.samples).vscode : NaN;
   if (act) parts.push(`activation (VS Code's own, load + activate call) ${ms(act.vscode)} without / ${actAcc ? ms(actAcc.vscode) : 'n/a'} with a stored session (a stub's: ${ms(stubMs)}), activate() alone ${ms(act.activate)} / ${actAcc ? ms(actAcc.activate) : 'n/a'} (target <50 ms)`);
@@ -217,6 +230,15 @@ async function main(): Promise<void> {
   const loadStart = loadAvg();
   const wiki = await startWiki();
   let canned: Awaited<ReturnType<typeof startCannedServer>> | undefined;
+  if (wireOnly) {
+    try {
+      const w = renderWire(await benchWire(wiki, CONFIG.wireRounds));
+      process.stdout.write(`${w.lines.join('\n')}\n${w.summary}\n`);
+    } finally {
+      await wiki.stop();
+    }
+    return;
+  }
   try {
     const logins = await benchLogins(wiki, CONFIG.loginRounds);
     const restore = await benchRestore(wiki, CONFIG.restoreRounds);
@@ -226,6 +248,7 @@ async function main(): Promise<void> {
       await benchOverhead('real wiki', wiki.apiUrl, CONFIG.real),
     ];
     const breakdown = await benchOverheadBreakdown(canned.apiUrl, CONFIG.breakdown);
+    const wire = await benchWire(wiki, CONFIG.wireRounds);
     canned.proc.stdin?.end();
     canned.proc.kill();
     log('packaging (production build + vsce package)');
@@ -254,7 +277,7 @@ async function main(): Promise<void> {
       }
     }
     fs.rmSync(pkg.stageDir, { recursive: true, force: true });
-    const results: Results = { date: new Date().toISOString(), config: CONFIG, machine: { ...machine(wiki), load: `load average ${loadStart} at the start, ${loadAvg()} at the end (1/5/15 min)` }, logins, restore, overhead, breakdown, pkg, load, activation, activationStub, notes };
+    const results: Results = { date: new Date().toISOString(), config: CONFIG, machine: { ...machine(wiki), load: `load average ${loadStart} at the start, ${loadAvg()} at the end (1/5/15 min)` }, logins, restore, overhead, breakdown, wire, pkg, load, activation, activationStub, notes };
     const { md } = render(results);
     const header = [
       `Run ${results.date} in ${((Date.now() - started) / 1000).toFixed(0)} s${quick ? ' (--quick)' : ''}.`,
