@@ -43,7 +43,7 @@ const ADVICE: Readonly<Record<string, () => string>> = {
   ENOTFOUND: () => l10n.t('Check the host name and your network connection.'),
   ETIMEDOUT: () => l10n.t('The wiki did not answer in time; check your connection or raise the timeout.'),
   ECONNRESET: () => l10n.t('The connection was dropped; try again.'),
-  'tls-error': () => l10n.t('Check the address. If the wiki uses a certificate from your organisation\'s own authority, add that authority to the system\'s trusted certificates (or NODE_EXTRA_CA_CERTS); only if you trust the network, set http.proxyStrictSSL to false to turn certificate checking off.'),
+  'tls-error': () => l10n.t('Check the address. If the wiki uses a certificate from your organisation\'s own authority, add that authority to the system\'s trusted certificates (with http.systemCertificates on, the default) or name its file in NODE_EXTRA_CA_CERTS; only if you trust the network, set http.proxyStrictSSL to false to turn certificate checking off.'),
   'bad-encoding': () => l10n.t('The wiki or a proxy in front of it sent a damaged compressed answer; try again, and if it repeats, tell the wiki\'s admin.'),
   'body-too-large': () => l10n.t('The answer was too large to accept; ask for less at a time (smaller limits, fewer pages per request).'),
   'bad-proxy': () => l10n.t('Fix the proxy address in the http.proxy setting or the HTTPS_PROXY/HTTP_PROXY environment variables.'),

@@ -1,7 +1,11 @@
 // Network setup: proxy, no-proxy list and certificate checking, as one undici dispatcher.
 // The proxy is undici's ProxyAgent (CONNECT tunnel); hosts on the no-proxy list go direct through an
 // Agent. Certificate checking is on unless `strictSSL: false` is asked for explicitly.
+// Trusted authorities: Node's bundled list plus the operating system's trust store, as VS Code's
+// own requests do (`http.systemCertificates`), so a company CA installed in the OS is trusted.
 
+import * as fs from 'node:fs';
+import * as tls from 'node:tls';
 import * as l10n from '@vscode/l10n';
 import type { Dispatcher } from 'undici';
 import { undici } from './lazy';
@@ -14,6 +18,8 @@ export interface NetworkOptions {
   noProxy?: readonly string[] | string;
   /** false turns certificate checking off (wiki and proxy). Default true. */
   strictSSL?: boolean;
+  /** Also trust the operating system's certificate authorities (VS Code's `http.systemCertificates`). Default true. */
+  systemCertificates?: boolean;
   /** Where HTTPS_PROXY / HTTP_PROXY / NO_PROXY come from when `proxy` is empty. Default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -27,6 +33,7 @@ export interface NetworkSetup {
   httpsProxy?: string;
   noProxy: string[];
   strictSSL: boolean;
+  systemCertificates: boolean;
 }
 
 const KEEP_ALIVE = { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 16 } as const;
@@ -44,9 +51,11 @@ export function networkSetup(options: NetworkOptions = {}): NetworkSetup {
   if (!explicit) listed.push(envOf('no_proxy', 'NO_PROXY') ?? '');
   const noProxy = listed.flatMap((s) => s.split(/[,\s]+/)).map((s) => s.trim().toLowerCase()).filter(Boolean);
   const strictSSL = options.strictSSL !== false;
+  const systemCertificates = options.systemCertificates !== false;
   for (const p of [httpProxy, httpsProxy]) if (p) checkProxyUrl(p);
 
-  const key = JSON.stringify([httpProxy, httpsProxy, noProxy, strictSSL]);
+  // The system store's version is part of the key: a CA installed later is picked up by the next request.
+  const key = JSON.stringify([httpProxy, httpsProxy, noProxy, strictSSL, systemCertificates && systemStoreVersion()]);
   const cached = cache.get(key);
   if (cached) return cached;
 
@@ -54,10 +63,10 @@ export function networkSetup(options: NetworkOptions = {}): NetworkSetup {
   let built: Dispatcher | undefined;
   const build = (): Dispatcher => {
     const { Agent, ProxyAgent } = undici();
-    const tls = strictSSL ? {} : { rejectUnauthorized: false };
-    const direct = new Agent({ ...KEEP_ALIVE, connect: tls });
+    const tlsOptions = strictSSL ? (systemCertificates ? { secureContext: systemSecureContext() } : {}) : { rejectUnauthorized: false };
+    const direct = new Agent({ ...KEEP_ALIVE, connect: tlsOptions });
     const proxyFor = (uri: string | undefined) =>
-      uri ? new ProxyAgent({ ...KEEP_ALIVE, uri, requestTls: tls, proxyTls: tls }) : undefined;
+      uri ? new ProxyAgent({ ...KEEP_ALIVE, uri, requestTls: tlsOptions, proxyTls: tlsOptions }) : undefined;
     const viaHttp = proxyFor(httpProxy);
     const viaHttps = httpsProxy === httpProxy ? viaHttp : proxyFor(httpsProxy);
     return viaHttp || viaHttps ? routingDispatcher(direct, viaHttp, viaHttps, noProxy) : direct;
@@ -71,7 +80,11 @@ export function networkSetup(options: NetworkOptions = {}): NetworkSetup {
     else parts.push(`proxy for http ${httpProxy ? safeProxy(httpProxy) : 'none'}, for https ${httpsProxy ? safeProxy(httpsProxy) : 'none'} (${source})`);
     if (noProxy.length) parts.push(`not for ${noProxy.join(', ')}`);
   }
-  parts.push(strictSSL ? 'certificates checked' : 'CERTIFICATE CHECKING OFF (http.proxyStrictSSL: false)');
+  parts.push(
+    !strictSSL ? 'CERTIFICATE CHECKING OFF (http.proxyStrictSSL: false)'
+    : systemCertificates ? `certificates checked (Node's authorities and the system's: ${systemStoreName()})`
+    : "certificates checked (Node's authorities only: http.systemCertificates is false)",
+  );
   const setup: NetworkSetup = {
     get dispatcher() {
       return (built ??= build());
@@ -81,6 +94,7 @@ export function networkSetup(options: NetworkOptions = {}): NetworkSetup {
     httpsProxy,
     noProxy,
     strictSSL,
+    systemCertificates,
   };
   cache.set(key, setup);
   return setup;
@@ -154,4 +168,79 @@ function routingDispatcher(direct: Dispatcher, viaHttp: Dispatcher | undefined, 
     }
   }
   return new RoutingDispatcher();
+}
+
+// ---- the operating system's trust store ----
+// Node 20 (VS Code 1.99's extension host) has no API for it (tls.getCACertificates('system') came in
+// Node 22.15/23.8); where that exists it is used. Otherwise, like VS Code's own network code, the
+// bundle file the distribution maintains (update-ca-certificates, update-ca-trust) is read.
+const SYSTEM_BUNDLES = [
+  '/etc/ssl/certs/ca-certificates.crt', // Debian, Ubuntu, Alpine, Arch
+  '/etc/pki/tls/certs/ca-bundle.crt', // Fedora, RHEL
+  '/etc/ssl/ca-bundle.pem', // openSUSE
+  '/etc/ssl/cert.pem', // macOS (the base system's list), BSDs
+];
+
+type GetCa = (type: 'system') => string[];
+const nodeSystemCa = (tls as unknown as { getCACertificates?: GetCa }).getCACertificates;
+
+function systemBundle(): { file: string; mtimeMs: number } | undefined {
+  for (const file of SYSTEM_BUNDLES) {
+    try {
+      return { file, mtimeMs: fs.statSync(file).mtimeMs };
+    } catch {
+      // next
+    }
+  }
+  return undefined;
+}
+
+function systemStoreName(): string {
+  return nodeSystemCa ? "Node's system store" : (systemBundle()?.file ?? 'none found');
+}
+
+let versionCache: { at: number; version: string } | undefined;
+
+/** Which bundle file, and when it last changed; looked at no more than every 5 s (this runs per request). */
+function systemStoreVersion(): string {
+  const now = Date.now();
+  if (versionCache && now - versionCache.at < 5_000) return versionCache.version;
+  const b = nodeSystemCa ? undefined : systemBundle();
+  versionCache = { at: now, version: b ? `${b.file}@${b.mtimeMs}` : 'node' };
+  return versionCache.version;
+}
+
+/** Look at the system's trust store again on the next request (e.g. after a CA was installed). */
+export function refreshSystemCertificates(): void {
+  versionCache = undefined;
+}
+
+let contextCache: { version: string; context: tls.SecureContext } | undefined;
+
+/**
+ * One TLS context with Node's authorities, NODE_EXTRA_CA_CERTS and the system's (giving `ca`
+ * replaces Node's defaults, so all three are listed). Built once per version of the system store:
+ * parsing a few hundred certificates for every connection would cost milliseconds each.
+ */
+function systemSecureContext(): tls.SecureContext {
+  const version = systemStoreVersion();
+  if (contextCache?.version === version) return contextCache.context;
+  const ca: string[] = [...tls.rootCertificates];
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  if (extra) ca.push(...readPem(extra));
+  if (nodeSystemCa) ca.push(...nodeSystemCa('system'));
+  else {
+    const b = systemBundle();
+    if (b) ca.push(...readPem(b.file));
+  }
+  contextCache = { version, context: tls.createSecureContext({ ca }) };
+  return contextCache.context;
+}
+
+function readPem(file: string): string[] {
+  try {
+    return fs.readFileSync(file, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  } catch {
+    return [];
+  }
 }

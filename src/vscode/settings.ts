@@ -38,9 +38,10 @@ export function transportOptions(trace: (line: string) => void): TransportOption
 }
 
 /**
- * VS Code's network settings: `http.proxy`, `http.noProxy`, `http.proxyStrictSSL`. With no
- * `http.proxy`, the HTTPS_PROXY / HTTP_PROXY / NO_PROXY environment variables apply.
- * `http.proxyStrictSSL: false` is the only thing that turns certificate checking off.
+ * VS Code's network settings: `http.proxy`, `http.noProxy`, `http.proxyStrictSSL`,
+ * `http.systemCertificates`. With no `http.proxy`, the HTTPS_PROXY / HTTP_PROXY / NO_PROXY
+ * environment variables apply. `http.proxyStrictSSL: false` is the only thing that turns
+ * certificate checking off.
  */
 export function networkOptions(): NetworkOptions {
   const h = vscode.workspace.getConfiguration('http');
@@ -48,6 +49,7 @@ export function networkOptions(): NetworkOptions {
     proxy: h.get<string>('proxy', '') || undefined,
     noProxy: h.get<string[]>('noProxy', []).filter((x) => typeof x === 'string'),
     strictSSL: h.get<boolean>('proxyStrictSSL', true) !== false,
+    systemCertificates: h.get<boolean>('systemCertificates', true) !== false,
   };
 }
 

@@ -70,12 +70,20 @@ export interface HttpsFront {
   stop(): Promise<void>;
 }
 
-/** A self-signed https server (CN and SAN 127.0.0.1) that forwards every request to `target` (http). */
-export async function startHttpsFront(target: string): Promise<HttpsFront> {
+/**
+ * An https server that forwards every request to `target` (http). Its certificate is self-signed
+ * (CN and SAN 127.0.0.1) unless `tlsPair` gives one (e.g. from a TestCa).
+ */
+export async function startHttpsFront(target: string, tlsPair?: { key: string; cert: string }): Promise<HttpsFront> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mws-tls-'));
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  if (tlsPair) {
+    fs.writeFileSync(key, tlsPair.key);
+    fs.writeFileSync(cert, tlsPair.cert);
+  } else {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  }
   const t = new URL(target);
   const sockets = new Set<net.Socket>();
   const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (req, res) => {
@@ -150,4 +158,65 @@ export async function startCountingRelay(target: string): Promise<CountingRelay>
     await new Promise<void>((r) => server.close(() => r()));
   };
   return state;
+}
+
+export interface TestCa {
+  /** The authority's certificate (PEM). */
+  caPem: string;
+  /** A server certificate for 127.0.0.1 signed by this authority. */
+  server: { key: string; cert: string };
+}
+
+/** A certificate authority made for this run (openssl), and a server certificate for 127.0.0.1 from it. */
+export function makeTestCa(): TestCa {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mws-ca-'));
+  const f = (n: string) => path.join(dir, n);
+  const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+  try {
+    const name = `MWS Test CA ${process.pid}-${Date.now()}`;
+    run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '1', '-subj', `/CN=${name}`,
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1']);
+    fs.writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+    run(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '1', '-extfile', f('ext.cnf')]);
+    return { caPem: fs.readFileSync(f('ca.pem'), 'utf8'), server: { key: fs.readFileSync(f('server.key'), 'utf8'), cert: fs.readFileSync(f('server.pem'), 'utf8') } };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const LOCAL_CA_DIR = '/usr/local/share/ca-certificates';
+
+/**
+ * Installs a CA into Debian's trust store (a file under /usr/local/share/ca-certificates, then
+ * update-ca-certificates) and returns how to take it out again. The machine is shared: removal also
+ * runs when this process exits or is interrupted, so the trust store is restored on every path.
+ */
+export function installSystemCa(caPem: string): { file: string; remove(): void } {
+  const file = path.join(LOCAL_CA_DIR, `mws-test-${process.pid}-${Date.now()}.crt`);
+  let removed = false;
+  const remove = () => {
+    if (removed) return;
+    removed = true;
+    process.removeListener('exit', remove);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    fs.rmSync(file, { force: true });
+    execFileSync('update-ca-certificates', [], { stdio: 'ignore' });
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    remove();
+    process.kill(process.pid, sig);
+  };
+  process.on('exit', remove);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    fs.writeFileSync(file, caPem);
+    execFileSync('update-ca-certificates', [], { stdio: 'ignore' });
+  } catch (e) {
+    remove();
+    throw e;
+  }
+  return { file, remove };
 }
