@@ -46,6 +46,8 @@ const ADVICE: Readonly<Record<string, () => string>> = {
   'tls-error': () => l10n.t('Check the address. If the wiki uses a certificate from your organisation\'s own authority, add that authority to the system\'s trusted certificates (with http.systemCertificates on, the default) or name its file in NODE_EXTRA_CA_CERTS; only if you trust the network, set http.proxyStrictSSL to false to turn certificate checking off.'),
   'bad-encoding': () => l10n.t('The wiki or a proxy in front of it sent a damaged compressed answer; try again, and if it repeats, tell the wiki\'s admin.'),
   'body-too-large': () => l10n.t('The answer was too large to accept; ask for less at a time (smaller limits, fewer pages per request).'),
+'proxy-auth': () => l10n.t('Set http.proxyAuthorization to the Proxy-Authorization header your proxy expects (e.g. "Basic " and the base64 of user:password), or put the credentials into the proxy address (http://user:password@host:port).'),
+  'proxy-error': () => l10n.t('The proxy would not connect to the wiki: check http.proxy and http.noProxy, or ask your network admin whether the wiki can be reached through the proxy.'),
   'bad-proxy': () => l10n.t('Fix the proxy address in the http.proxy setting or the HTTPS_PROXY/HTTP_PROXY environment variables.'),
   'bad-cookies': () => l10n.t('Paste the Cookie header of a request to the wiki (from the browser\'s developer tools, Network tab), or its cookies as name=value pairs separated by semicolons.'),
   'session-cookies-invalid': () => l10n.t('The pasted cookies do not belong to a logged-in session of this wiki (wrong wiki, logged out, or expired): copy them again from a browser tab where you are logged in.'),

@@ -275,7 +275,7 @@ export class OffsiteRedirectError extends WikiError {
 // Errors that happen before any byte of the request can have reached the server.
 const NOT_SENT = new Set([
   'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT',
-  'tls-error', 'EPROTO',
+  'tls-error', 'EPROTO', 'proxy-auth', 'proxy-error',
 ]);
 const TLS_CODES = /CERT|SELF_SIGNED|TLS|SSL|UNABLE_TO_VERIFY|ERR_SSL/;
 
@@ -310,10 +310,28 @@ function tlsReason(code: string, message: string): string {
   return TLS_REASONS[code]?.() ?? message;
 }
 
+/** undici's ProxyAgent reports a refused CONNECT only in its message ("Proxy response (407) !== 200 ..."). */
+function proxyStatus(e: unknown): number | undefined {
+  let cur: unknown = e;
+  for (let i = 0; i < 5 && cur; i++) {
+    const m = /Proxy response \((\d{3})\)/.exec(String((cur as { message?: unknown }).message ?? ''));
+    if (m) return Number(m[1]);
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 export function toNetworkError(e: unknown, url: string, method: 'GET' | 'POST'): WikiError {
   if (e instanceof WikiError) return e;
   let { code, message } = causeCode(e);
-  if (TLS_CODES.test(code)) {
+  const proxy = proxyStatus(e);
+  if (proxy === 407) {
+    code = 'proxy-auth';
+    message = l10n.t('the proxy asks for credentials (HTTP 407)');
+  } else if (proxy !== undefined) {
+    code = 'proxy-error';
+    message = l10n.t('the proxy refused the connection (HTTP {0})', proxy);
+  } else if (TLS_CODES.test(code)) {
     message = l10n.t('the certificate was not accepted: {0} ({1})', tlsReason(code, message), code);
     code = 'tls-error';
   } else if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT') {

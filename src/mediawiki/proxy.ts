@@ -20,6 +20,13 @@ export interface NetworkOptions {
   strictSSL?: boolean;
   /** Also trust the operating system's certificate authorities (VS Code's `http.systemCertificates`). Default true. */
   systemCertificates?: boolean;
+  /**
+   * VS Code's `http.proxySupport`. `off`: no proxy at all (neither `proxy` nor the environment), as
+   * VS Code then gives extensions none; `on`, `override`, `fallback` (default): `proxy`, else the environment.
+   */
+  proxySupport?: 'off' | 'on' | 'override' | 'fallback';
+  /** The Proxy-Authorization header value for the proxy (VS Code's `http.proxyAuthorization`). Secret: never logged. */
+  proxyAuthorization?: string;
   /** Where HTTPS_PROXY / HTTP_PROXY / NO_PROXY come from when `proxy` is empty. Default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -41,8 +48,10 @@ const cache = new Map<string, NetworkSetup>();
 
 /** The dispatcher for these options. The same options give the same dispatcher (shared keep-alive pools). */
 export function networkSetup(options: NetworkOptions = {}): NetworkSetup {
-  const env = options.env ?? process.env;
-  const explicit = options.proxy?.trim() || undefined;
+  const off = options.proxySupport === 'off';
+  const env = off ? {} : (options.env ?? process.env);
+  const explicit = off ? undefined : options.proxy?.trim() || undefined;
+  const proxyAuthorization = options.proxyAuthorization?.trim() || undefined;
   const envOf = (...names: string[]) => names.map((n) => env[n]?.trim()).find((v) => v) || undefined;
   const httpProxy = explicit ?? envOf('http_proxy', 'HTTP_PROXY');
   const httpsProxy = explicit ?? envOf('https_proxy', 'HTTPS_PROXY') ?? httpProxy;
@@ -55,7 +64,7 @@ export function networkSetup(options: NetworkOptions = {}): NetworkSetup {
   for (const p of [httpProxy, httpsProxy]) if (p) checkProxyUrl(p);
 
   // The system store's version is part of the key: a CA installed later is picked up by the next request.
-  const key = JSON.stringify([httpProxy, httpsProxy, noProxy, strictSSL, systemCertificates && systemStoreVersion()]);
+  const key = JSON.stringify([httpProxy, httpsProxy, noProxy, strictSSL, systemCertificates && systemStoreVersion(), proxyAuthorization]);
   const cached = cache.get(key);
   if (cached) return cached;
 
@@ -66,19 +75,20 @@ export function networkSetup(options: NetworkOptions = {}): NetworkSetup {
     const tlsOptions = strictSSL ? (systemCertificates ? { secureContext: systemSecureContext() } : {}) : { rejectUnauthorized: false };
     const direct = new Agent({ ...KEEP_ALIVE, connect: tlsOptions });
     const proxyFor = (uri: string | undefined) =>
-      uri ? new ProxyAgent({ ...KEEP_ALIVE, uri, requestTls: tlsOptions, proxyTls: tlsOptions }) : undefined;
+      uri ? new ProxyAgent({ ...KEEP_ALIVE, uri, token: proxyAuthorization, requestTls: tlsOptions, proxyTls: tlsOptions }) : undefined;
     const viaHttp = proxyFor(httpProxy);
     const viaHttps = httpsProxy === httpProxy ? viaHttp : proxyFor(httpsProxy);
     return viaHttp || viaHttps ? routingDispatcher(direct, viaHttp, viaHttps, noProxy) : direct;
   };
 
   const parts: string[] = [];
-  if (!httpProxy && !httpsProxy) parts.push('direct connection (no proxy)');
+  if (!httpProxy && !httpsProxy) parts.push(off ? 'direct connection (http.proxySupport is off)' : 'direct connection (no proxy)');
   else {
     const source = explicit ? 'http.proxy' : 'environment';
     if (httpProxy === httpsProxy) parts.push(`proxy ${safeProxy(httpProxy)} (${source})`);
     else parts.push(`proxy for http ${httpProxy ? safeProxy(httpProxy) : 'none'}, for https ${httpsProxy ? safeProxy(httpsProxy) : 'none'} (${source})`);
     if (noProxy.length) parts.push(`not for ${noProxy.join(', ')}`);
+    if (proxyAuthorization) parts.push('Proxy-Authorization from http.proxyAuthorization');
   }
   parts.push(
     !strictSSL ? 'CERTIFICATE CHECKING OFF (http.proxyStrictSSL: false)'

@@ -39,7 +39,7 @@ export function transportOptions(trace: (line: string) => void): TransportOption
 
 /**
  * VS Code's network settings: `http.proxy`, `http.noProxy`, `http.proxyStrictSSL`,
- * `http.systemCertificates`. With no `http.proxy`, the HTTPS_PROXY / HTTP_PROXY / NO_PROXY
+ * `http.systemCertificates`, `http.proxySupport`, `http.proxyAuthorization`. With no `http.proxy`, the HTTPS_PROXY / HTTP_PROXY / NO_PROXY
  * environment variables apply. `http.proxyStrictSSL: false` is the only thing that turns
  * certificate checking off.
  */
@@ -50,6 +50,9 @@ export function networkOptions(): NetworkOptions {
     noProxy: h.get<string[]>('noProxy', []).filter((x) => typeof x === 'string'),
     strictSSL: h.get<boolean>('proxyStrictSSL', true) !== false,
     systemCertificates: h.get<boolean>('systemCertificates', true) !== false,
+    proxySupport: h.get<NetworkOptions['proxySupport']>('proxySupport', 'override'),
+    // Secret (a credential for the proxy): only handed to the proxy agent, never logged.
+    proxyAuthorization: h.get<string | null>('proxyAuthorization', null) ?? undefined,
   };
 }
 

@@ -250,6 +250,50 @@ describe('Proxies (undici ProxyAgent, loopback forward proxy)', function () {
     }
   });
 
+  it('a proxy that demands credentials (407): proxy-auth with what to do; with http.proxyAuthorization the login works; the credential is in no log line, description or error', async () => {
+    const credential = `Basic ${Buffer.from('corp-user:s3cret-proxy-pw').toString('base64')}`;
+    const proxy = await startProxy({ auth: 'corp-user:s3cret-proxy-pw' });
+    const lines: string[] = [];
+    try {
+      const without = networkSetup({ proxy: proxy.url });
+      const err = await new ApiClient({ apiUrl: wiki().apiUrl, transport: { dispatcher: without.dispatcher, trace: (l) => lines.push(l) } })
+        .get({ action: 'query', meta: 'siteinfo' }).then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof NetworkError, String(err));
+      assert.equal(err.code, 'proxy-auth');
+      assert.match(err.message, /proxy asks for credentials \(HTTP 407\).*\[proxy-auth\].*http\.proxyAuthorization/);
+      assert.equal(proxy.refused, 1, 'one CONNECT refused, not retried');
+
+      const withAuth = networkSetup({ proxy: proxy.url, proxyAuthorization: credential });
+      assert.match(withAuth.description, /Proxy-Authorization from http\.proxyAuthorization/);
+      const c = new ApiClient({ apiUrl: wiki().apiUrl, transport: { dispatcher: withAuth.dispatcher, trace: (l) => lines.push(l) } });
+      await loginWithBotPassword(c, { username: wiki().users.bot.lgname, password: wiki().users.bot.botPassword });
+      assert.ok(proxy.tunnels.length >= 1 && proxy.tunnels.every((t) => t === new URL(wiki().server).host), proxy.tunnels.join());
+      assert.equal(proxy.refused, 1, 'no CONNECT refused once the credential is sent');
+      for (const text of [...lines, withAuth.description, without.description, err.message, JSON.stringify(err)]) {
+        assert.ok(!text.includes('s3cret') && !text.includes(credential.slice(6)), text);
+      }
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('http.proxySupport off: no proxy, neither the setting nor the environment', async () => {
+    const proxy = await startProxy();
+    try {
+      const off = networkSetup({ proxy: proxy.url, proxySupport: 'off', env: { HTTP_PROXY: proxy.url } });
+      assert.match(off.description, /direct connection \(http\.proxySupport is off\)/);
+      await new ApiClient({ apiUrl: wiki().apiUrl, transport: { dispatcher: off.dispatcher } }).get({ action: 'query', meta: 'siteinfo' });
+      assert.deepEqual(proxy.tunnels, []);
+      for (const mode of ['on', 'override', 'fallback'] as const) {
+        const on = networkSetup({ proxy: proxy.url, proxySupport: mode });
+        await new ApiClient({ apiUrl: wiki().apiUrl, transport: { dispatcher: on.dispatcher } }).get({ action: 'query', meta: 'siteinfo' });
+      }
+      assert.equal(proxy.tunnels.length, 3, 'on, override and fallback: each request through the proxy');
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('no setting: HTTP_PROXY / NO_PROXY from the environment; the setting wins over the environment', async () => {
     const proxy = await startProxy();
     const other = await startProxy();
