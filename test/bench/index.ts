@@ -27,14 +27,15 @@ const CONFIG = {
   restoreRounds: quick ? 3 : 15,
   canned: quick
     ? { rounds: 3, sequential: 200, concurrent: 400, inFlight: 8, warmup: 100 }
-    : { rounds: 7, sequential: 500, concurrent: 1000, inFlight: 8, warmup: 300 },
+    : { rounds: 12, sequential: 500, concurrent: 1000, inFlight: 8, warmup: 300 },
   real: quick
     ? { rounds: 2, sequential: 10, concurrent: 16, inFlight: 8, warmup: 5 }
-    : { rounds: 5, sequential: 30, concurrent: 80, inFlight: 8, warmup: 10 },
-  wireRounds: quick ? 2 : 5,
+    : { rounds: 6, sequential: 30, concurrent: 80, inFlight: 8, warmup: 10 },
+  wireRounds: quick ? 2 : 10,
   activationReloads: quick ? 2 : 5,
   loadRuns: quick ? 3 : 9,
-  breakdown: quick ? { rounds: 3, calls: 200, warmup: 100 } : { rounds: 7, calls: 400, warmup: 200 },
+  // Rounds: multiples of 2 x the contenders (see alternate()), so the orders are balanced.
+  breakdown: quick ? { rounds: 3, calls: 200, warmup: 100 } : { rounds: 10, calls: 400, warmup: 200 },
 };
 
 const TARGETS = { vsixBytes: 300 * 1024, activateMs: 50, overheadVsUndici: 1.1 };

@@ -50,9 +50,12 @@ export function kib(bytes: number): string {
 export const sleep = (msecs: number): Promise<void> => new Promise((r) => setTimeout(r, msecs));
 
 /**
- * Runs the contenders in alternation for `rounds` rounds (A B C, B C A, C A B, ...: each round
- * starts one later, so no contender always runs first after the between-rounds work), collecting
- * each contender's samples.
+ * Runs the contenders in alternation for `rounds` rounds, collecting each contender's samples.
+ * Orders: the rotations (A B C, B C A, C A B), then the same reversed (C B A, A C B, B A C), so that
+ * over 2n rounds every contender follows every other equally often. Rotations alone are not
+ * balanced that way: with three contenders, A runs right after C in two rounds of three and B in
+ * one, so whatever C leaves behind (garbage, sockets, timers: mwn is C in the overhead bench) lands
+ * on A twice as often.
  */
 export async function alternate<K extends string, T>(
   rounds: number,
@@ -62,13 +65,19 @@ export async function alternate<K extends string, T>(
   const names = Object.keys(contenders) as K[];
   const out = Object.fromEntries(names.map((n) => [n, [] as T[]])) as Record<K, T[]>;
   for (let r = 0; r < rounds; r++) {
-    for (let i = 0; i < names.length; i++) {
-      const name = names[(r + i) % names.length]!;
+    for (const name of roundOrder(names, r)) {
       await between?.(r);
       out[name].push(await contenders[name](r));
     }
   }
   return out;
+}
+
+/** Round r's order: rotation r mod n, reversed in every other block of n rounds. */
+export function roundOrder<K>(names: readonly K[], r: number): K[] {
+  const n = names.length;
+  const rotated = names.map((_, i) => names[(r + i) % n]!);
+  return Math.floor(r / n) % 2 === 1 ? rotated.reverse() : rotated;
 }
 
 export function log(line: string): void {

@@ -4,7 +4,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ApiClient, clientLogin, useExistingSession } from '../../../src/mediawiki';
 import type { AccountSummary } from '../../../src/vscode/commands';
-import { startHttpsFront, startProxy } from '../../net/servers';
+import type { MediaWikiSessionsExtension } from '../../../src/api/mediawiki-sessions';
+import { installSystemCa, makeTestCa, startHttpsFront, startProxy } from '../../net/servers';
+import { EXT_ID, control } from './helpers';
 import type { VsCodeTestContext } from '../setupWiki';
 import { testContext } from './env';
 
@@ -37,6 +39,7 @@ describe('Wikis people really use (issue #7, real VS Code)', function () {
     await setHttp('proxy', undefined);
     await setHttp('noProxy', undefined);
     await setHttp('proxyStrictSSL', undefined);
+    await setHttp('systemCertificates', undefined);
   });
 
   it('private wiki: Add Wiki… registers it as needing a login, with its real name; a bot-password login then reads it', async () => {
@@ -96,6 +99,47 @@ describe('Wikis people really use (issue #7, real VS Code)', function () {
       assert.equal(proxy.tunnels.filter((t) => t === host).length, seen, 'noProxy: no new tunnel to the wiki');
     } finally {
       await proxy.stop();
+    }
+  });
+
+  it('https with a CA only in the system trust store: Add Wiki…, login and an edit work with no setting; http.systemCertificates false: tls-error naming host and reason', async () => {
+    const ca = makeTestCa();
+    const front = await startHttpsFront(ctx().apiUrl, ca.server);
+    const installed = installSystemCa(ca.caPem);
+    try {
+      // The extension looks at the store at most every 5 s: wait until it has seen the new bundle.
+      let site: Site | undefined;
+      const deadline = Date.now() + 20_000;
+      for (let last: Error | undefined; !site; ) {
+        try {
+          site = await vscode.commands.executeCommand<Site>('mediawiki.addWiki', { url: front.apiUrl });
+        } catch (e) {
+          last = e as Error;
+          if ((e as { code?: string }).code !== 'tls-error' || Date.now() > deadline) throw last;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+      assert.equal(site.apiUrl, front.apiUrl);
+      const bot = ctx().users.bot;
+      const account = await vscode.commands.executeCommand<AccountSummary>('mediawiki.logIn', { site: front.apiUrl, method: 'botpassword', username: bot.lgname, password: bot.botPassword, silent: true });
+      assert.equal(account.user, bot.name);
+      const api = (await vscode.extensions.getExtension<MediaWikiSessionsExtension>(EXT_ID)!.activate()).getAPI(1);
+      const client = await api.getClient(front.apiUrl);
+      assert.ok(client);
+      const title = `System CA edit ${Date.now()}`;
+      const res = await client.postWithToken('csrf', { action: 'edit', title, text: 'Edited over https, CA from the system store', summary: 'system CA test' });
+      assert.equal((res.edit as { result: string }).result, 'Success');
+      assert.equal((await control<{ count: number }>('/revisions', { title })).count, 1);
+      await vscode.commands.executeCommand('mediawiki.logOut', { site: front.apiUrl, account: bot.name });
+      await vscode.commands.executeCommand('mediawiki.removeWiki', { site: front.apiUrl });
+
+      await setHttp('systemCertificates', false);
+      const e = await rejects(vscode.commands.executeCommand('mediawiki.addWiki', { url: front.apiUrl }));
+      assert.equal(e.code, 'tls-error');
+      assert.ok(e.message.includes(`Could not reach ${new URL(front.origin).host}: the certificate was not accepted: its issuer is not trusted here (unknown certificate authority)`), e.message);
+    } finally {
+      installed.remove();
+      await front.stop();
     }
   });
 
