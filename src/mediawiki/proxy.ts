@@ -155,7 +155,13 @@ export function safeProxy(p: string | undefined): string {
 
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
 
-/** Sends each request through the proxy for its scheme, or direct when the host is on the no-proxy list. */
+/**
+ * Sends each request through the proxy for its scheme, or direct when the host is on the no-proxy list.
+ * Not undici's EnvHttpProxyAgent (6.x), which does the same routing: it emits an "experimental"
+ * process warning on first use (into the extension host's log), reads a plain `example.org` entry
+ * as that host only (curl, and this list, also bypass its subdomains), and takes `*` only as the
+ * whole list. Swapping it in would change which hosts bypass the proxy for existing users.
+ */
 function routingDispatcher(direct: Dispatcher, viaHttp: Dispatcher | undefined, viaHttps: Dispatcher | undefined, noProxy: readonly string[]): Dispatcher {
   const pick = (origin: string | URL | undefined): Dispatcher => {
     if (!origin) return direct;
