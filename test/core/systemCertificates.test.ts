@@ -30,6 +30,16 @@ describe('the operating system\'s trust store (a CA only there, like a company C
     await front.stop();
     assert.equal(digest(), bundleBefore, 'the trust store bundle is as it was before the test');
     assert.ok(!fs.readFileSync(BUNDLE, 'utf8').includes(ca.caPem.split('\n')[1]!), 'the test CA is gone from the bundle');
+    assert.deepEqual(fs.readdirSync('/etc/ssl/certs').filter((n) => n.startsWith('mws-test-')), [], 'no link of the test CA is left');
+    const dangling = fs.readdirSync('/etc/ssl/certs').filter((n) => {
+      try {
+        fs.statSync(`/etc/ssl/certs/${n}`);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    assert.deepEqual(dangling, [], 'no dangling link in /etc/ssl/certs');
   });
 
   const client = (systemCertificates: boolean) =>

@@ -186,6 +186,7 @@ export function makeTestCa(): TestCa {
 }
 
 const LOCAL_CA_DIR = '/usr/local/share/ca-certificates';
+const ETC_CERTS = '/etc/ssl/certs';
 
 /**
  * Installs a CA into Debian's trust store (a file under /usr/local/share/ca-certificates, then
@@ -202,6 +203,19 @@ export function installSystemCa(caPem: string): { file: string; remove(): void }
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     fs.rmSync(file, { force: true });
+    // update-ca-certificates rebuilds the bundle without the file, but only deletes the links it made
+    // in /etc/ssl/certs (NAME.pem and its hash link) when something else changed too: delete them here.
+    const pem = `${path.basename(file, '.crt')}.pem`;
+    for (const name of fs.readdirSync(ETC_CERTS)) {
+      const link = path.join(ETC_CERTS, name);
+      let target: string | undefined;
+      try {
+        target = fs.readlinkSync(link);
+      } catch {
+        continue; // not a link
+      }
+      if (name === pem || path.basename(target) === pem) fs.rmSync(link, { force: true });
+    }
     execFileSync('update-ca-certificates', [], { stdio: 'ignore' });
   };
   const onSignal = (sig: NodeJS.Signals) => {
