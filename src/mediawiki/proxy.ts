@@ -188,13 +188,16 @@ function routingDispatcher(direct: Dispatcher, viaHttp: Dispatcher | undefined, 
 
 // ---- the operating system's trust store ----
 // Node 20 (VS Code 1.99's extension host) has no API for it (tls.getCACertificates('system') came in
-// Node 22.15/23.8); where that exists it is used. Otherwise, like VS Code's own network code, the
-// bundle file the distribution maintains (update-ca-certificates, update-ca-trust) is read.
+// Node 22.15/23.8); where that exists it is used. Otherwise, as VS Code's own network code does on
+// Linux (@vscode/proxy-agent reads the first three), the bundle file the distribution maintains
+// (update-ca-certificates, update-ca-trust) is read. VS Code reads macOS' keychains with
+// /usr/bin/security and Windows' store with a native module; neither is done here (see README).
 const SYSTEM_BUNDLES = [
   '/etc/ssl/certs/ca-certificates.crt', // Debian, Ubuntu, Alpine, Arch
-  '/etc/pki/tls/certs/ca-bundle.crt', // Fedora, RHEL
+  '/etc/ssl/certs/ca-bundle.crt', // older Fedora/RHEL layout
   '/etc/ssl/ca-bundle.pem', // openSUSE
-  '/etc/ssl/cert.pem', // macOS (the base system's list), BSDs
+  '/etc/pki/tls/certs/ca-bundle.crt', // Fedora, RHEL
+  '/etc/ssl/cert.pem', // BSDs; on macOS only the base system's list, not the keychains
 ];
 
 type GetCa = (type: 'system') => string[];
