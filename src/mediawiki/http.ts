@@ -167,11 +167,14 @@ export class Transport {
     }
     let text: string;
     let wire: number;
+    let size: number;
     const encoding = res.headers['content-encoding'];
     try {
       const raw = await readBody(res.body, this.maxBodyBytes, started + timeout);
       wire = raw.length;
-      text = (await decodeBody(raw, Array.isArray(encoding) ? encoding.join(',') : encoding, this.maxBodyBytes)).toString('utf8');
+      const decoded = await decodeBody(raw, Array.isArray(encoding) ? encoding.join(',') : encoding, this.maxBodyBytes);
+      size = decoded.length;
+      text = decoded.toString('utf8');
     } catch (e) {
       throw toNetworkError(e, url.toString(), method);
     }
@@ -190,7 +193,7 @@ export class Transport {
       }
     }
     this.trace?.(
-      `${method} ${redactUrl(url)}${body ? ` ${describeParams(new URLSearchParams(body))}` : ''} -> ${res.statusCode} (${Date.now() - started} ms, ${text.length} B${wire !== text.length || encoding ? `, ${wire} B on the wire` : ''})`,
+      `${method} ${redactUrl(url)}${body ? ` ${describeParams(new URLSearchParams(body))}` : ''} -> ${res.statusCode} (${Date.now() - started} ms, ${size} B${encoding ? `, ${wire} B on the wire` : ''})`,
     );
     return { status: res.statusCode, headers: flat, body: text, url: url.toString() };
   }
