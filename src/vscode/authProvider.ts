@@ -13,7 +13,7 @@ import type { AccountRecord } from './storage';
 
 export const AUTH_PROVIDER_ID = 'mediawiki';
 /** How long a replaced token still works (see accessTokens.ts). */
-export const TOKEN_GRACE_MS = 5_000;
+export const TOKEN_GRACE_MS = 3_000;
 
 export class MediaWikiAuthProvider implements vscode.AuthenticationProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
