@@ -66,7 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MediaW
   );
 
   registerCommands(context, sessions, flows, log);
-  if (typeof MWS_TEST_BUILD !== 'undefined' && MWS_TEST_BUILD) registerTestCommands(context, sessions, status, tokens);
+  if (typeof MWS_TEST_BUILD !== 'undefined' && MWS_TEST_BUILD) registerTestCommands(context, sessions, status, tokens, auth);
   context.subscriptions.push(watchNetworkSettings(log));
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms; ${sessions.sites().length} wiki(s), ${sessions.accounts().length} account(s) restored`);
   return createExtensionApi(sessions, flows, tokens, changes.event);

@@ -4,13 +4,14 @@
 // package.json either.
 import * as vscode from 'vscode';
 import type { AccessTokens } from './accessTokens';
+import type { MediaWikiAuthProvider } from './authProvider';
 import { summary } from './commands';
 import { returnListenerPorts } from './redirectReceiver';
 import type { SessionManager } from './sessions';
 import type { StatusBar } from './statusBar';
 import { passwordKey, sessionKey } from './storage';
 
-export function registerTestCommands(context: vscode.ExtensionContext, sessions: SessionManager, status: StatusBar, tokens: AccessTokens): void {
+export function registerTestCommands(context: vscode.ExtensionContext, sessions: SessionManager, status: StatusBar, tokens: AccessTokens, auth: MediaWikiAuthProvider): void {
   context.subscriptions.push(
     // What the status bar shows and which accounts exist.
     vscode.commands.registerCommand('mediawiki.test.state', () => ({
@@ -29,6 +30,11 @@ export function registerTestCommands(context: vscode.ExtensionContext, sessions:
     })),
     // The access token of an account, as VS Code would hand it to an extension the user allowed
     // (the suite cannot click VS Code's consent dialog; the UI tests do).
+    // What the provider answers VS Code (getSessions with scopes and options.account). VS Code only
+    // hands sessions to an extension the user allowed, and the suite cannot click that dialog.
+    vscode.commands.registerCommand('mediawiki.test.providerSessions', (scopes: string[] | undefined, account?: vscode.AuthenticationSessionAccountInformation) =>
+      auth.getSessions(scopes, { account }),
+    ),
     vscode.commands.registerCommand('mediawiki.test.accessToken', (a: { site: string; user: string }) => {
       const account = sessions.account(a.site, a.user);
       return account && tokens.tokenFor(account.id);
