@@ -11,7 +11,7 @@ import { notifications, pickQuickPickItem, quickPickLabels, runCommand, screensh
 import type { SiblingRequest, SiblingResult } from '../sibling/extension';
 import { testWiki } from '../setupWiki';
 import { workbench } from './hooks';
-import { STATUS_ID, addWiki, botPasswordLogin, statusText, waitForStatus } from './steps';
+import { STATUS_ID, addWiki, botPasswordLogin, statusText, waitForInputTitle, waitForStatus } from './steps';
 
 const SIBLING = 'MWS Test Sibling';
 let seq = 0;
@@ -49,12 +49,13 @@ async function lastEditor(title: string): Promise<string | undefined> {
 }
 
 /** VS Code's own consent dialog ("The extension '…' wants to sign in using MediaWiki."): Allow, then the account. */
-async function allowInVsCodesDialog(page: Page, account: RegExp): Promise<void> {
+async function allowInVsCodesDialog(page: Page, account: RegExp | undefined): Promise<void> {
   const dialog = page.locator('.monaco-dialog-box');
   await dialog.waitFor({ state: 'visible', timeout: 30_000 });
   assert.match((await dialog.textContent()) ?? '', new RegExp(`The extension '${SIBLING}' wants to sign in using MediaWiki`));
   await screenshot(page, 'sibling-consent-dialog');
   await dialog.getByRole('button', { name: 'Allow' }).click();
+  if (!account) return;
   // With several accounts possible, VS Code then asks which one the extension may use.
   const picker = await quickPickLabels(page, { timeout: 5_000 }).catch(() => []);
   if (picker.length) await pickQuickPickItem(page, account);
@@ -175,6 +176,16 @@ describe('UI: a sibling extension gets a wiki session only with the user\'s cons
     const r = await sibling(page, { op: 'edit', token: 'kept', title, text: 'After logout' });
     assert.equal(r.code, 'notloggedin', JSON.stringify(r));
     assert.deepEqual(testWiki().requests(), [], 'nothing sent with the old session');
+    // With no account logged in, asking for a session lets VS Code start our login; the user allows
+    // it and then cancels the login: the sibling gets VS Code's cancellation, nothing is stored.
+    const cancelled = await startSibling(page, { op: 'edit', createIfNone: true, title, text: 'Cancelled' });
+    await allowInVsCodesDialog(page, undefined);
+    await waitForInputTitle(page, /Log in to/);
+    await page.keyboard.press('Escape');
+    const c = await cancelled.result();
+    assert.equal(c.ok, false);
+    assert.equal(c.code, 'Canceled', `vscode.CancellationError reaches the caller: ${JSON.stringify(c)}`);
+    assert.equal(await statusText(page), 'MediaWiki', 'nothing stored');
     // A new login of the same account does not bring the old token back.
     await botPasswordLogin(page, new RegExp(testWiki().siteName), bot());
     await waitForStatus(page, loggedIn());
