@@ -14,14 +14,20 @@ import type { AccountRecord } from './storage';
 export const AUTH_PROVIDER_ID = 'mediawiki';
 /** How long a replaced token still works (see accessTokens.ts). */
 export const TOKEN_GRACE_MS = 3_000;
+/** How long our own change event may take to come back from VS Code. */
+const ECHO_WAIT_MS = 10_000;
 
 export class MediaWikiAuthProvider implements vscode.AuthenticationProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
   readonly onDidChangeSessions = this.emitter.event;
   /** What VS Code was last told, by session id: the session and a signature that includes the state. */
   private known = new Map<string, { session: vscode.AuthenticationSession; signature: string }>();
-  /** Our own change events that VS Code has not yet echoed back through vscode.authentication. */
-  private echoes = 0;
+  /**
+   * When we fired change events that VS Code has not yet echoed back through vscode.authentication
+   * (each comes back once, within milliseconds; an echo that never came is forgotten after a while,
+   * so that it cannot swallow a real change of access later).
+   */
+  private echoes: number[] = [];
 
   constructor(
     private readonly sessions: SessionManager,
@@ -40,7 +46,7 @@ export class MediaWikiAuthProvider implements vscode.AuthenticationProvider, vsc
     const changed = [...now.values()].filter((s) => this.known.has(s.session.id) && this.known.get(s.session.id)?.signature !== s.signature).map((s) => s.session);
     this.known = now;
     if (added.length || removed.length || changed.length) {
-      this.echoes++;
+      this.echoes.push(Date.now());
       this.emitter.fire({ added, removed, changed });
     }
   }
@@ -53,10 +59,9 @@ export class MediaWikiAuthProvider implements vscode.AuthenticationProvider, vsc
    * get new sessions (the `changed` event) without a question.
    */
   onAuthenticationChanged(): void {
-    if (this.echoes > 0) {
-      this.echoes--;
-      return;
-    }
+    const recent = Date.now() - ECHO_WAIT_MS;
+    this.echoes = this.echoes.filter((t) => t >= recent);
+    if (this.echoes.shift() !== undefined) return;
     this.tokens.replaceAll(TOKEN_GRACE_MS);
     this.refresh();
   }
