@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { MediaWikiSessionsChangeEvent, MediaWikiSessionsExtension } from './api/mediawiki-sessions';
 import { useTranslations } from './mediawiki';
+import { AccessTokens } from './vscode/accessTokens';
 import { createExtensionApi } from './vscode/api';
 import { AUTH_PROVIDER_ID, MediaWikiAuthProvider } from './vscode/authProvider';
 import { registerCommands } from './vscode/commands';
@@ -12,6 +13,10 @@ import { SessionManager } from './vscode/sessions';
 import { transportOptions, watchNetworkSettings } from './vscode/settings';
 import { StatusBar } from './vscode/statusBar';
 import { Storage, isOurKey } from './vscode/storage';
+import { registerTestCommands } from './vscode/testHooks';
+
+/** Set by esbuild: true in the test build (`npm run build`), false in the shipped one. */
+declare const MWS_TEST_BUILD: boolean | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<MediaWikiSessionsExtension> {
   const started = performance.now();
@@ -33,8 +38,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<MediaW
 
   const status = new StatusBar(sessions);
   context.subscriptions.push(status);
-  const auth = new MediaWikiAuthProvider(sessions, flows);
-  context.subscriptions.push(auth, vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'MediaWiki', auth, { supportsMultipleAccounts: true }));
+  const tokens = new AccessTokens();
+  const auth = new MediaWikiAuthProvider(sessions, flows, tokens);
+  context.subscriptions.push(
+    auth,
+    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, 'MediaWiki', auth, { supportsMultipleAccounts: true }),
+    // Our own changes come back here, and so does the user changing which extensions may use an account.
+    vscode.authentication.onDidChangeSessions((e) => {
+      if (e.provider.id === AUTH_PROVIDER_ID) auth.onAuthenticationChanged();
+    }),
+  );
 
   const changes = new vscode.EventEmitter<MediaWikiSessionsChangeEvent>();
   context.subscriptions.push(changes);
@@ -52,10 +65,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<MediaW
     }),
   );
 
-  registerCommands(context, sessions, flows, log, status, auth);
+  registerCommands(context, sessions, flows, log);
+  if (typeof MWS_TEST_BUILD !== 'undefined' && MWS_TEST_BUILD) registerTestCommands(context, sessions, status, tokens, auth);
   context.subscriptions.push(watchNetworkSettings(log));
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms; ${sessions.sites().length} wiki(s), ${sessions.accounts().length} account(s) restored`);
-  return createExtensionApi(sessions, flows, changes.event);
+  return createExtensionApi(sessions, flows, tokens, changes.event);
 }
 
 export function deactivate(): void {}

@@ -6,6 +6,13 @@
  *   const ext = vscode.extensions.getExtension<MediaWikiSessionsExtension>('wikisessions.mediawiki-sessions');
  *   const api = (await ext!.activate()).getAPI(1);
  *
+ * An authenticated client needs the user's consent, given in VS Code's own dialog:
+ *
+ *   const session = await vscode.authentication.getSession('mediawiki', [siteUrl], { createIfNone: true });
+ *   const wiki = await api.getClient(session);
+ *
+ * Without a session, getClient(siteUrl) gives an anonymous client (public reads only).
+ *
  * Version 1. Additions are backwards compatible; a breaking change gets a new version number.
  */
 
@@ -66,10 +73,17 @@ export interface MediaWikiAccount {
 }
 
 /**
- * An authenticated client for one site. It only ever talks to its own site. Writes carry
- * `assert=user`; an expired session is renewed once (with a stored bot password) or the user is
- * asked; tokens are fetched, cached and refreshed on `badtoken`; maxlag/readonly/429/5xx are retried
- * within a deadline.
+ * A client for one site. It only ever talks to its own site.
+ *
+ * Made from a session (authenticated): writes carry `assert=user`; an expired session is renewed
+ * once (with a stored bot password) or the user is asked with a notification, and the call does not
+ * wait for the answer longer than `mediawiki.requestTimeoutSeconds` (then it rejects with
+ * `assertuserfailed`, and a later call works once the user logged in again); tokens are fetched,
+ * cached and refreshed on `badtoken`; maxlag/readonly/429/5xx are retried within a deadline. When
+ * the session's token ends (Log Out, Remove Wiki, the user no longer allows your extension), every
+ * call rejects with `notloggedin` without sending anything: get a new session.
+ *
+ * Made from a URL (anonymous): public reads; `getToken` and `postWithToken` reject with `notloggedin`.
  */
 export interface MediaWikiClient {
   readonly apiUrl: string;
@@ -84,10 +98,18 @@ export interface MediaWikiClient {
 }
 
 export interface GetClientOptions {
-  /** If no session exists (or the site is not registered), ask the user to add the site / log in. */
+  /** Anonymous clients: if the site is not registered, ask the user to add it. */
   createIfNone?: boolean;
-  /** A user name of an account stored for the site; default the site's current account. */
-  account?: string;
+}
+
+/**
+ * What getClient() needs of a `vscode.AuthenticationSession` from
+ * `vscode.authentication.getSession('mediawiki', [siteUrl], …)`: its `accessToken`. The scopes are
+ * `[apiUrl]` of the site; `account.label` is `User @ Site name`. The token is a random handle, valid
+ * while that account stays logged in and the user allows your extension; keep it like a password.
+ */
+export interface MediaWikiSessionLike {
+  readonly accessToken: string;
 }
 
 export interface MediaWikiSessionsChangeEvent {
@@ -100,15 +122,19 @@ export type MediaWikiEvent<T> = (listener: (e: T) => unknown, thisArgs?: unknown
 
 export interface MediaWikiSessionsApiV1 {
   readonly version: 1;
-  /** The registered sites, with their accounts. */
+  /** The registered sites, with their account names and states (nothing that unlocks anything). */
   getSites(): readonly MediaWikiSite[];
   /** Fired when a login, logout, expiry, account switch or site change happens (in any window). */
   readonly onDidChangeSessions: MediaWikiEvent<MediaWikiSessionsChangeEvent>;
   /**
-   * A client for a site, given any URL of it (api.php, article URL, or the registered site URL).
-   * Resolves to undefined when there is no session and `createIfNone` is not set or the user cancelled.
+   * With a session (or its accessToken): the authenticated client of that account. Rejects with
+   * `notloggedin` for a token that is not (or no longer) valid, without any request.
+   *
+   * With any URL of a site (api.php, article URL, the registered site URL): an anonymous client.
+   * Resolves to undefined when the site is not registered and `createIfNone` is not set or the user
+   * cancelled.
    */
-  getClient(siteUrlOrApiUrl: string, options?: GetClientOptions): Promise<MediaWikiClient | undefined>;
+  getClient(sessionOrSiteUrl: MediaWikiSessionLike | string, options?: GetClientOptions): Promise<MediaWikiClient | undefined>;
 }
 
 export interface MediaWikiSessionsExtension {

@@ -2,17 +2,19 @@
 import * as vscode from 'vscode';
 import type {
   GetClientOptions, MediaWikiClient, MediaWikiParams, MediaWikiRequestOptions, MediaWikiResponse,
-  MediaWikiSessionsApiV1, MediaWikiSessionsChangeEvent, MediaWikiSessionsExtension, MediaWikiSite,
-  MediaWikiTokenType, MediaWikiUser,
+  MediaWikiSessionLike, MediaWikiSessionsApiV1, MediaWikiSessionsChangeEvent, MediaWikiSessionsExtension,
+  MediaWikiSite, MediaWikiTokenType, MediaWikiUser,
 } from '../api/mediawiki-sessions';
 import { ApiClient, ApiError } from '../mediawiki';
+import { looksLikeToken, type AccessTokens } from './accessTokens';
 import type { LoginFlows } from './loginFlow';
 import type { SessionManager } from './sessions';
 import type { AccountRecord } from './storage';
 
-export function createExtensionApi(sessions: SessionManager, flows: LoginFlows, changes: vscode.Event<MediaWikiSessionsChangeEvent>): MediaWikiSessionsExtension {
+export function createExtensionApi(sessions: SessionManager, flows: LoginFlows, tokens: AccessTokens, changes: vscode.Event<MediaWikiSessionsChangeEvent>): MediaWikiSessionsExtension {
   const v1: MediaWikiSessionsApiV1 = {
     version: 1,
+    // Names, URLs and states only: nothing here unlocks anything.
     getSites: () =>
       sessions.sites().map((s): MediaWikiSite => {
         const current = sessions.currentAccount(s.apiUrl);
@@ -25,20 +27,22 @@ export function createExtensionApi(sessions: SessionManager, flows: LoginFlows, 
         };
       }),
     onDidChangeSessions: changes,
-    async getClient(url: string, options: GetClientOptions = {}): Promise<MediaWikiClient | undefined> {
-      let site = sessions.findSite(url);
+    async getClient(target: string | MediaWikiSessionLike, options: GetClientOptions = {}): Promise<MediaWikiClient | undefined> {
+      const token = typeof target === 'string' ? (looksLikeToken(target) ? target : undefined) : target?.accessToken;
+      if (token !== undefined) {
+        // The key VS Code handed over with the user's consent. A guessed or dead one gets nothing.
+        const account = typeof token === 'string' ? liveAccount(sessions, tokens, token) : undefined;
+        if (!account) throw notLoggedIn();
+        return new SiblingClient(sessions, tokens, token, account);
+      }
+      if (typeof target !== 'string') throw notLoggedIn();
+      let site = sessions.findSite(target);
       if (!site) {
         if (!options.createIfNone) return undefined;
-        site = await flows.addWiki({ url });
+        site = await flows.addWiki({ url: target });
         if (!site) return undefined;
       }
-      let account = options.account ? sessions.account(site.apiUrl, canonicalUser(options.account)) : sessions.currentAccount(site.apiUrl);
-      if (!account) {
-        if (!options.createIfNone) return undefined;
-        account = await flows.logIn({ site: site.apiUrl, username: options.account });
-        if (!account) return undefined;
-      }
-      return new SiblingClient(sessions, account);
+      return new AnonymousClient(sessions.newClient(site.apiUrl));
     },
   };
   return {
@@ -49,6 +53,48 @@ export function createExtensionApi(sessions: SessionManager, flows: LoginFlows, 
   } as MediaWikiSessionsExtension;
 }
 
+/** The account a live token belongs to, if it is still logged in. */
+function liveAccount(sessions: SessionManager, tokens: AccessTokens, token: string): AccountRecord | undefined {
+  const id = tokens.accountId(token);
+  return id === undefined ? undefined : sessions.accountById(id);
+}
+
+function notLoggedIn(): ApiError {
+  return new ApiError('notloggedin', vscode.l10n.t('This MediaWiki session is not (or no longer) valid: the account was logged out, or you no longer allow this extension to use it. Get a new session with vscode.authentication.getSession(\'mediawiki\', …).'));
+}
+
+/**
+ * A client without a session: public reads. It never carries cookies of a login, and asks for no
+ * tokens (an edit through it would be an anonymous one, which nobody wants by accident).
+ */
+class AnonymousClient implements MediaWikiClient {
+  readonly apiUrl: string;
+  readonly user = undefined;
+  constructor(private readonly client: ApiClient) {
+    this.apiUrl = client.apiUrl;
+  }
+
+  get(params: MediaWikiParams, options?: MediaWikiRequestOptions): Promise<MediaWikiResponse> {
+    return this.client.get(params, options);
+  }
+
+  post(params: MediaWikiParams, options?: MediaWikiRequestOptions): Promise<MediaWikiResponse> {
+    return this.client.post(params, options);
+  }
+
+  async postWithToken(): Promise<MediaWikiResponse> {
+    throw notLoggedIn();
+  }
+
+  async getToken(): Promise<string> {
+    throw notLoggedIn();
+  }
+
+  continue(params: MediaWikiParams, options?: MediaWikiRequestOptions): AsyncIterable<MediaWikiResponse> {
+    return this.client.continue(params, options);
+  }
+}
+
 /**
  * A client bound to one account. Each call goes to the account's current ApiClient, so a login in
  * another window or after expiry is picked up without the sibling doing anything.
@@ -57,20 +103,23 @@ class SiblingClient implements MediaWikiClient {
   readonly apiUrl: string;
   constructor(
     private readonly sessions: SessionManager,
+    private readonly tokens: AccessTokens,
+    private readonly token: string,
     private readonly account: AccountRecord,
   ) {
     this.apiUrl = account.apiUrl;
   }
 
   get user(): MediaWikiUser | undefined {
-    const a = this.sessions.account(this.account.apiUrl, this.account.userName);
+    const a = liveAccount(this.sessions, this.tokens, this.token);
     return a ? { name: a.userName, id: a.userId } : undefined;
   }
 
+  /** Checked before every call: a dead token sends nothing. */
   private async inner(): Promise<ApiClient> {
-    const a = this.sessions.account(this.account.apiUrl, this.account.userName);
-    const client = a && (await this.sessions.client(a));
-    if (!client) throw new ApiError('notloggedin', `${this.account.userName} is no longer logged in to ${this.account.apiUrl}.`);
+    const a = liveAccount(this.sessions, this.tokens, this.token);
+    const client = a && a.id === this.account.id && (await this.sessions.client(a));
+    if (!client) throw notLoggedIn();
     return client;
   }
 
@@ -93,9 +142,4 @@ class SiblingClient implements MediaWikiClient {
   async *continue(params: MediaWikiParams, options?: MediaWikiRequestOptions): AsyncIterable<MediaWikiResponse> {
     yield* (await this.inner()).continue(params, options);
   }
-}
-
-function canonicalUser(name: string): string {
-  const n = name.replace(/_/g, ' ').trim().split('@')[0];
-  return n.charAt(0).toUpperCase() + n.slice(1);
 }

@@ -3,12 +3,9 @@
 // (after logging); without, they are shown to the user.
 import * as vscode from 'vscode';
 import { errorText, showError } from './errors';
-import type { MediaWikiAuthProvider } from './authProvider';
 import type { Log } from './log';
 import type { AddWikiArgs, LogInArgs, LoginFlows, UseExistingSessionArgs } from './loginFlow';
-import { openReturnListeners } from './redirectReceiver';
 import type { SessionManager } from './sessions';
-import type { StatusBar } from './statusBar';
 import type { AccountRecord, SiteRecord } from './storage';
 
 export interface AccountArgs {
@@ -45,7 +42,7 @@ export function summary(a: AccountRecord, sessions: SessionManager): AccountSumm
   };
 }
 
-export function registerCommands(context: vscode.ExtensionContext, sessions: SessionManager, flows: LoginFlows, log: Log, status: StatusBar, auth: MediaWikiAuthProvider): void {
+export function registerCommands(context: vscode.ExtensionContext, sessions: SessionManager, flows: LoginFlows, log: Log): void {
   const run = <A, R>(name: string, title: string, fn: (args: A | undefined) => Promise<R>) =>
     context.subscriptions.push(
       vscode.commands.registerCommand(name, async (args?: A) => {
@@ -158,31 +155,6 @@ export function registerCommands(context: vscode.ExtensionContext, sessions: Ses
     const picked = await vscode.window.showQuickPick(items, { title: 'MediaWiki Sessions' });
     await picked?.action?.();
   });
-
-  // For tests and troubleshooting: what the status bar shows and which accounts exist (no secrets).
-  context.subscriptions.push(
-    vscode.commands.registerCommand('mediawiki.internal.state', () => ({
-      statusText: status.text,
-      statusWarning: status.isWarning,
-      sites: sessions.sites(),
-      accounts: sessions.accounts().map((a) => summary(a, sessions)),
-      // Loopback listeners waiting for a REDIRECT login's return: 0 unless a login is in progress.
-      openReturnListeners: openReturnListeners(),
-    })),
-    // The sessions the Accounts menu gets (the accessToken is an opaque handle, not a cookie).
-    vscode.commands.registerCommand('mediawiki.internal.authSessions', () => auth.getSessions()),
-    // Which secrets exist for each account: names and yes/no only, never a value.
-    vscode.commands.registerCommand('mediawiki.internal.stored', async () =>
-      Promise.all(
-        sessions.accounts().map(async (a) => ({
-          site: a.apiUrl,
-          user: a.userName,
-          session: (await sessions.storage.getSession(a)) !== undefined,
-          password: (await sessions.storage.getPassword(a)) !== undefined,
-        })),
-      ),
-    ),
-  );
 }
 
 /** Arguments of mediawiki.logIn that log an (expired) account in again the way it logged in. */

@@ -327,20 +327,57 @@ export class LoginFlows {
     }
   }
 
-  /** Re-login for an account whose session expired and could not be renewed silently. */
+  /** The login behind each account's "session has expired" notification, while it is shown. */
+  private readonly expiryNotices = new Map<string, Promise<void>>();
+
+  /**
+   * Re-login for an account whose session expired and could not be renewed silently: a
+   * notification asks. The call that needed it (often a sibling extension's) waits at most
+   * `mediawiki.requestTimeoutSeconds`, then fails with assertuserfailed; the notification stays, and
+   * when the user answers later the login still happens and the next call works. One notification
+   * per account, however many calls wait on it.
+   */
   async relogin(account: AccountRecord, client: ApiClient): Promise<void> {
     const site = this.sessions.site(account.apiUrl);
     if (!site) throw new LoginError('assertuserfailed', 'The wiki is no longer registered.');
+    let login = this.expiryNotices.get(account.id);
+    if (!login) {
+      login = this.askToLogInAgain(site, account, client).finally(() => this.expiryNotices.delete(account.id));
+      login.catch(() => undefined); // nobody may be waiting any more when it ends
+      this.expiryNotices.set(account.id, login);
+    }
+    const seconds = settings().requestTimeoutSeconds;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), seconds * 1000);
+    });
+    try {
+      if ((await Promise.race([login, deadline])) === 'timeout') {
+        this.log.info(`nobody answered the expiry notification for ${account.userName} at ${site.name} within ${seconds} s; the call fails, the notification stays`);
+        throw new LoginError('assertuserfailed', vscode.l10n.t('The session on {0} as {1} has expired and nobody logged in again within {2} seconds. Log in from the notification or the status bar, then try again.', site.name, account.userName, String(seconds)));
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async askToLogInAgain(site: SiteRecord, account: AccountRecord, client: ApiClient): Promise<void> {
     const go = vscode.l10n.t('Log In Again');
     const picked = await vscode.window.showWarningMessage(
       vscode.l10n.t('Your session on {0} as {1} has expired. [assertuserfailed]', site.name, account.userName),
       go,
     );
     if (picked !== go) throw new LoginError('assertuserfailed', vscode.l10n.t('The session has expired and the login was not renewed.'));
+    // Logged in some other way meanwhile (Log In, another window): nothing to do.
+    const now = this.sessions.account(account.apiUrl, account.userName);
+    if (!now) throw new LoginError('assertuserfailed', vscode.l10n.t('The session has expired and the login was not renewed.'));
+    if (now.state === 'active' && (await this.sessions.client(now)) !== client) return;
     client.transport.jar.removeAllCookiesSync();
     if (account.method === 'botpassword') await this.botPassword(site, client, { rememberPassword: account.passwordStored, domain: account.domain }, account.loginName);
     else await this.interactive(site, client, { domain: account.domain }, account.userName);
     if (!client.user) throw new LoginError('cancelled', 'The login was cancelled.');
+    // The caller that asked may have given up (deadline): store the new session here.
+    await this.sessions.saveRenewal(now, client);
   }
 
   /** Plain http to a host that is not loopback: the password would cross the network unencrypted. */

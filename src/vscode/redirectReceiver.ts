@@ -15,11 +15,11 @@ import * as vscode from 'vscode';
 export const EXTENSION_ID = 'wikisessions.mediawiki-sessions';
 const RETURN_PATH = '/mediawiki-sessions/return';
 
-let openListeners = 0;
+const openPorts = new Set<number>();
 
-/** How many return listeners are open now (for tests and troubleshooting: 0 when no login waits). */
-export function openReturnListeners(): number {
-  return openListeners;
+/** The ports of the return listeners open now (for tests: none when no login waits). */
+export function returnListenerPorts(): number[] {
+  return [...openPorts];
 }
 
 /** Answers from the URI handler, by nonce. */
@@ -75,16 +75,16 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  openListeners++;
+  const port = (server.address() as AddressInfo).port;
+  openPorts.add(port);
   let closed = false;
   const closeServer = () => {
     if (closed) return;
     closed = true;
-    openListeners--;
     server.closeAllConnections?.();
     server.close();
+    openPorts.delete(port);
   };
-  const port = (server.address() as AddressInfo).port;
   const local = vscode.Uri.parse(`http://127.0.0.1:${port}${RETURN_PATH}/${nonce}`);
   let timer: NodeJS.Timeout | undefined;
   const dispose = () => {

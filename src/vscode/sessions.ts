@@ -254,7 +254,7 @@ export class SessionManager {
   }
 
   /** Persist the jar after a re-login changed it. */
-  private async persist(account: AccountRecord, client: ApiClient): Promise<void> {
+  async saveRenewal(account: AccountRecord, client: ApiClient): Promise<void> {
     const current = this.account(account.apiUrl, account.userName) ?? account;
     await this.storage.storeSession(current, serializeSession(client, { method: current.method, loginName: current.loginName, domain: current.domain }));
     if (current.state !== 'active') {
@@ -290,13 +290,13 @@ export class SessionManager {
         c.transport.jar.removeAllCookiesSync();
         await loginWithBotPassword(c, { username: rec.loginName, password, domain: rec.domain });
         if (c.user?.name !== rec.userName) throw new ApiError('assertnameduserfailed', `Logged in as ${c.user?.name}, not ${rec.userName}.`);
-        await this.persist(rec, c);
+        await this.saveRenewal(rec, c);
         return;
       }
     }
     if (this.hooks.interactiveRelogin) {
       await this.hooks.interactiveRelogin(rec, c);
-      await this.persist(rec, c);
+      await this.saveRenewal(rec, c);
       return;
     }
     throw new ApiError('assertuserfailed', 'The session has expired and no password is stored.');

@@ -27,6 +27,15 @@ async function main(): Promise<void> {
   for (const f of required) assert.ok(files.includes(f), `${f} (required by dist/extension.js) is packaged`);
   for (const f of files) assert.ok(!/\.map$|^src\/|^test\/|^node_modules\/|^out\//.test(f), `${f} must not be packaged`);
   assert.ok(size < 300 * 1024, `the .vsix is ${size} bytes`);
+  // No test hook ships: the test-only commands (src/vscode/testHooks.ts, which hand out tokens and
+  // read SecretStorage) are not in the production bundle nor in the manifest.
+  const bundle = fs.readFileSync(path.join(repoRoot, 'dist', 'extension.js'), 'utf8');
+  for (const hook of ['mediawiki.test.', 'mediawiki.internal.', 'providerSessions', 'secretsOf']) {
+    assert.ok(!bundle.includes(hook), `the shipped bundle contains ${hook}`);
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
+  const commands = manifest.contributes.commands.map((c) => c.command);
+  assert.ok(commands.every((c) => /^mediawiki\.[a-zA-Z]+$/.test(c) && !/internal|test/i.test(c)), `manifest commands: ${commands.join(', ')}`);
 
   const wiki = await startWiki({ host: '127.0.0.2' });
   onCleanup(() => wiki.stop());

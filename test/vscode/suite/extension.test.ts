@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { MediaWikiSessionsExtension } from '../../../src/api/mediawiki-sessions';
 import type { AccountSummary } from '../../../src/vscode/commands';
-import { EXT_ID, control, ctx, rejects, state, stored, waitFor } from './helpers';
+import { EXT_ID, control, ctx, rejects, secretsOf, sessionClient, state, stored, waitFor } from './helpers';
 
 describe('MediaWiki Sessions in VS Code (real wiki)', function () {
   this.timeout(60_000);
@@ -62,9 +62,8 @@ describe('MediaWiki Sessions in VS Code (real wiki)', function () {
     assert.equal(s.statusWarning, false);
   });
 
-  it('API v1: getClient, then an edit with assert=user made by the logged-in user', async () => {
-    const client = await api.getClient(ctx().articleUrl);
-    assert.ok(client, 'client for the site');
+  it('API v1: getClient(session), then an edit with assert=user made by the logged-in user', async () => {
+    const client = await sessionClient(api);
     assert.equal(client.user?.name, ctx().users.bot.name);
     assert.equal(client.apiUrl, ctx().apiUrl);
     const title = `Sibling edit ${Date.now()}`;
@@ -88,20 +87,54 @@ describe('MediaWiki Sessions in VS Code (real wiki)', function () {
     assert.equal(await api.getClient('https://example.invalid/wiki/X'), undefined);
   });
 
-  it('the authentication provider lists the account for the Accounts menu; accessToken is an opaque handle', async () => {
+  it('without a session, getClient(url) is anonymous: public reads without cookies, no tokens', async () => {
+    const client = await api.getClient(ctx().articleUrl);
+    assert.ok(client);
+    assert.equal(client.user, undefined);
+    await control('/clear-requests');
+    const res = await client.get({ action: 'query', meta: 'userinfo' });
+    assert.equal((res.query as { userinfo: { anon?: boolean } }).userinfo.anon, true, 'the wiki saw an anonymous user');
+    const e = await rejects(client.postWithToken('csrf', { action: 'edit', title: 'Anonymous', text: 'x' }));
+    assert.equal(e.code, 'notloggedin');
+    assert.equal((await rejects(client.getToken('csrf'))).code, 'notloggedin');
+    const served = await control<{ cookieNames: string[] }[]>('/requests');
+    assert.equal(served.length, 1, 'one request: the read');
+    assert.ok(!served[0].cookieNames.some((c) => /session|UserID|UserName|Token/i.test(c)), `cookies sent: ${served[0].cookieNames.join(', ')}`);
+  });
+
+  it('getSites() shows names, URLs, account names and states, and nothing that unlocks anything', async () => {
+    const sites = api.getSites();
+    const token = await vscode.commands.executeCommand<string>('mediawiki.test.accessToken', { site: ctx().apiUrl, user: ctx().users.bot.name });
+    const text = JSON.stringify(sites);
+    assert.ok(!text.includes(token), 'no access token');
+    const account = (await state()).accounts[0];
+    assert.ok(!text.includes(account.site + '#'), 'no account id');
+    assert.deepEqual(Object.keys(sites[0]).sort(), ['account', 'accounts', 'apiUrl', 'articlePath', 'name']);
+    assert.deepEqual(Object.keys(sites[0].accounts[0]).sort(), ['method', 'state', 'user']);
+  });
+
+  it('the authentication provider: the account in the Accounts menu; scopes take any URL of the wiki; the token is random, not the account id', async () => {
     const accounts = await vscode.authentication.getAccounts('mediawiki');
     assert.deepEqual(accounts.map((a) => a.label), [`${ctx().users.bot.name} @ ${ctx().siteName}`]);
-    const sessions = await vscode.commands.executeCommand<vscode.AuthenticationSession[]>('mediawiki.internal.authSessions');
-    assert.equal(sessions.length, 1);
-    assert.deepEqual(sessions[0].scopes, [ctx().apiUrl]);
-    assert.match(sessions[0].accessToken, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const token = await vscode.commands.executeCommand<string>('mediawiki.test.accessToken', { site: ctx().apiUrl, user: ctx().users.bot.name });
+    assert.match(token, /^mws1_[A-Za-z0-9_-]{43}$/);
+    assert.ok(!token.includes(accounts[0].id) && !accounts[0].id.includes(token.slice(5)));
+  });
+
+  it('a guessed or made-up token gives notloggedin and sends nothing', async () => {
+    await control('/clear-requests');
+    for (const guess of ['mws1_' + 'A'.repeat(43), { accessToken: 'mws1_guess' }, { accessToken: (await state()).accounts[0].site + '#' + ctx().users.bot.name }, { accessToken: '' }]) {
+      const e = await rejects(api.getClient(guess as string));
+      assert.equal(e.code, 'notloggedin', JSON.stringify(guess));
+      assert.match(e.message, /getSession/, 'says what to do next');
+    }
+    assert.deepEqual(await control('/requests'), [], 'no request reached the wiki');
   });
 
   it('an expired session (server-side sessions deleted) without a stored password shows as expired', async () => {
     const { bot } = ctx().users;
     await control('/invalidate', { user: bot.name });
-    const client = await api.getClient(ctx().apiUrl);
-    assert.ok(client);
+    const client = await sessionClient(api);
     // The extension asks the user (a notification); nobody answers here, so decline by timing out
     // the wait: the call fails with assertuserfailed once the prompt is dismissed.
     const call = client.get({ action: 'query', meta: 'userinfo' });
@@ -123,8 +156,8 @@ describe('MediaWiki Sessions in VS Code (real wiki)', function () {
     assert.equal(s.statusWarning, false);
     assert.deepEqual(await stored(), [{ site: ctx().apiUrl, user: bot.name, session: true, password: true }]);
     await control('/invalidate', { user: bot.name });
-    const client = await api.getClient(ctx().apiUrl);
-    const results = await Promise.all(Array.from({ length: 10 }, () => client!.get({ action: 'query', meta: 'userinfo' })));
+    const client = await sessionClient(api);
+    const results = await Promise.all(Array.from({ length: 10 }, () => client.get({ action: 'query', meta: 'userinfo' })));
     for (const r of results) assert.equal((r.query as { userinfo: { name: string } }).userinfo.name, bot.name);
     s = await state();
     assert.equal(s.accounts[0].state, 'active');
@@ -149,10 +182,10 @@ describe('MediaWiki Sessions in VS Code (real wiki)', function () {
     const switched = await vscode.commands.executeCommand<AccountSummary>('mediawiki.switchAccount', { site: ctx().apiUrl, account: bot.name });
     assert.equal(switched.user, bot.name);
     assert.equal(switched.current, true);
-    const client = await api.getClient(ctx().apiUrl);
-    assert.equal(client?.user?.name, bot.name);
-    const other = await api.getClient(ctx().apiUrl, { account: ctx().users.twoFactor[ctx().users.twoFactor.length - 1].name });
-    assert.equal(other?.user?.name, ctx().users.twoFactor[ctx().users.twoFactor.length - 1].name);
+    const client = await sessionClient(api);
+    assert.equal(client.user?.name, bot.name);
+    const other = await sessionClient(api, ctx().apiUrl, ctx().users.twoFactor[ctx().users.twoFactor.length - 1].name);
+    assert.equal(other.user?.name, ctx().users.twoFactor[ctx().users.twoFactor.length - 1].name);
   });
 
   it('a wrong bot password fails with the MediaWiki reason and stores nothing new', async () => {
@@ -165,15 +198,31 @@ describe('MediaWiki Sessions in VS Code (real wiki)', function () {
     assert.deepEqual(await stored(), before);
   });
 
-  it('Log Out calls action=logout and deletes the stored session and password', async () => {
+  it('Log Out calls action=logout and deletes the stored session and password; its token ends for good', async () => {
     const { bot } = ctx().users;
+    // SecretStorage itself, by key: both are there before.
+    assert.deepEqual(await secretsOf(ctx().apiUrl, bot.name, bot.lgname), { session: true, password: true });
+    const client = await sessionClient(api);
+    const token = await vscode.commands.executeCommand<string>('mediawiki.test.accessToken', { site: ctx().apiUrl, user: bot.name });
     await control('/clear-requests');
     const ok = await vscode.commands.executeCommand<boolean>('mediawiki.logOut', { site: ctx().apiUrl, account: bot.name });
     assert.equal(ok, true);
     const served = await control<{ action?: string }[]>('/requests');
     assert.ok(served.some((r) => r.action === 'logout'), 'action=logout sent');
-    const left = await stored();
-    assert.equal(left.some((x) => x.user === bot.name), false);
+    assert.deepEqual(await secretsOf(ctx().apiUrl, bot.name, bot.lgname), { session: false, password: false }, 'session and password gone from SecretStorage');
+    // The client and the token made from the session fail without a request.
+    await control('/clear-requests');
+    assert.equal((await rejects(client.get({ action: 'query', meta: 'userinfo' }))).code, 'notloggedin');
+    assert.equal((await rejects(api.getClient(token))).code, 'notloggedin');
+    // Logging the same account in again gives a new token; the old one stays dead.
+    await vscode.commands.executeCommand('mediawiki.logIn', { site: ctx().apiUrl, method: 'botpassword', username: bot.lgname, password: bot.botPassword, rememberPassword: false });
+    await control('/clear-requests');
+    assert.equal((await rejects(client.get({ action: 'query', meta: 'userinfo' }))).code, 'notloggedin');
+    assert.equal((await rejects(api.getClient(token))).code, 'notloggedin');
+    assert.deepEqual(await control('/requests'), [], 'nothing sent with the old token');
+    const again = await vscode.commands.executeCommand<string>('mediawiki.test.accessToken', { site: ctx().apiUrl, user: bot.name });
+    assert.notEqual(again, token);
+    await vscode.commands.executeCommand('mediawiki.logOut', { site: ctx().apiUrl, account: bot.name });
     const u = ctx().users.twoFactor[ctx().users.twoFactor.length - 1];
     await vscode.commands.executeCommand('mediawiki.logOut', { site: ctx().apiUrl, account: u.name });
     const s = await state();

@@ -1,6 +1,7 @@
 // Shared by the extension-host suites: the test wiki's context, its control endpoint, and
 // expecting a command to fail.
 import * as vscode from 'vscode';
+import type { MediaWikiClient, MediaWikiSessionsApiV1 } from '../../../src/api/mediawiki-sessions';
 import type { AccountSummary } from '../../../src/vscode/commands';
 import type { SiteRecord } from '../../../src/vscode/storage';
 import type { VsCodeTestContext } from '../setupWiki';
@@ -31,19 +32,51 @@ export async function rejects(p: Thenable<unknown>): Promise<Error & { code?: st
   throw new Error('expected the command to fail');
 }
 
-/** What the hidden command mediawiki.internal.state reports (never a secret). */
-export interface InternalState {
+/** What the test-build command mediawiki.test.state reports (src/vscode/testHooks.ts; not in the .vsix). */
+export interface TestState {
   statusText: string;
   statusWarning: boolean;
   sites: SiteRecord[];
   accounts: AccountSummary[];
-  openReturnListeners: number;
+  /** Ports of the open REDIRECT return listeners. */
+  returnListenerPorts: number[];
 }
 
-export const state = () => vscode.commands.executeCommand<InternalState>('mediawiki.internal.state');
+export const state = () => vscode.commands.executeCommand<TestState>('mediawiki.test.state');
 
-/** Which secrets exist per account (mediawiki.internal.stored: names and yes/no only). */
-export const stored = () => vscode.commands.executeCommand<{ site: string; user: string; session: boolean; password: boolean }[]>('mediawiki.internal.stored');
+/** Whether SecretStorage holds a session / password under the keys of this account (read by key). */
+export const secretsOf = (site: string, user: string, loginName?: string) =>
+  vscode.commands.executeCommand<{ session: boolean; password: boolean }>('mediawiki.test.secretsOf', { site, user, loginName });
+
+/** Which secrets exist for each account of the index (read from SecretStorage by key). */
+export async function stored(): Promise<{ site: string; user: string; session: boolean; password: boolean }[]> {
+  const out = [];
+  for (const a of (await state()).accounts) {
+    const loginName = a.method === 'botpassword' ? await loginNameOf(a) : undefined;
+    out.push({ site: a.site, user: a.user, ...(await secretsOf(a.site, a.user, loginName)) });
+  }
+  return out;
+}
+
+/** Bot-password accounts keep their password under the login name (User@appid) of the test wiki. */
+async function loginNameOf(a: AccountSummary): Promise<string | undefined> {
+  const users = Object.values(ctx().users).flat() as { name: string; lgname?: string }[];
+  return users.find((u) => u.name === a.user && u.lgname)?.lgname;
+}
+
+/**
+ * An authenticated API client as a sibling gets it: from the access token of the account's
+ * session (the test build's mediawiki.test.accessToken stands in for VS Code's consent dialog,
+ * which the UI tests click).
+ */
+export async function sessionClient(api: MediaWikiSessionsApiV1, site = ctx().apiUrl, user?: string): Promise<MediaWikiClient> {
+  const name = user ?? (await state()).accounts.find((a) => a.site === site && a.current)?.user;
+  const token = name && (await vscode.commands.executeCommand<string | undefined>('mediawiki.test.accessToken', { site, user: name }));
+  if (!token) throw new Error(`no session for ${user ?? 'the current account'} at ${site}`);
+  const client = await api.getClient(token);
+  if (!client) throw new Error('getClient(token) gave nothing');
+  return client;
+}
 
 export async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;

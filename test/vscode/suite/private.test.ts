@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { MediaWikiSessionsExtension } from '../../../src/api/mediawiki-sessions';
 import type { AccountSummary } from '../../../src/vscode/commands';
-import { EXT_ID, control, ctx, state, waitFor } from './helpers';
+import { EXT_ID, control, ctx, sessionClient, state, waitFor } from './helpers';
 
 describe('Private wiki: session expiry in VS Code', function () {
   this.timeout(60_000);
@@ -40,8 +40,7 @@ describe('Private wiki: session expiry in VS Code', function () {
       site: p().apiUrl, method: 'botpassword', username: bot.lgname, password: bot.botPassword, rememberPassword: false, silent: true,
     });
     assert.equal(account.passwordStored, false);
-    const client = await api.getClient(p().apiUrl);
-    assert.ok(client, 'a client for the private wiki');
+    const client = await sessionClient(api, p().apiUrl);
     // Control: the session reads the private wiki before it expires.
     const before = await client.get({ action: 'query', list: 'allpages', aplimit: 1 });
     assert.ok(Array.isArray((before.query as { allpages?: unknown[] }).allpages), 'the private wiki is readable while logged in');

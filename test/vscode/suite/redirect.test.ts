@@ -9,7 +9,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { MediaWikiSessionsExtension } from '../../../src/api/mediawiki-sessions';
 import type { AccountSummary } from '../../../src/vscode/commands';
-import { EXT_ID, control, ctx, rejects, state, stored, waitFor } from './helpers';
+import { EXT_ID, control, ctx, rejects, sessionClient, state, stored, waitFor } from './helpers';
+import * as net from 'node:net';
 
 interface Served {
   method: string;
@@ -18,6 +19,16 @@ interface Served {
   paramNames: string[];
 }
 
+/** Whether something accepts a TCP connection on 127.0.0.1:port. */
+const connects = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Requests the wiki (and its /idp.php) served since the last /clear-requests. */
 const served = () => control<Served[]>('/requests');
@@ -64,10 +75,10 @@ describe('REDIRECT login and 2FA input in VS Code (real wiki, real browser)', fu
     assert.ok(!cont.paramNames.includes('error'));
     // What is stored, and that the session works.
     assert.deepEqual((await stored()).filter((x) => x.user === who.name), [{ site: ctx().apiUrl, user: who.name, session: true, password: false }]);
-    const client = await api.getClient(ctx().apiUrl, { account: who.name });
+    const client = await sessionClient(api, ctx().apiUrl, who.name);
     const me = await client!.get({ action: 'query', meta: 'userinfo' });
     assert.equal((me.query as { userinfo: { name: string } }).userinfo.name, who.name);
-    assert.equal((await state()).openReturnListeners, 0);
+    assert.equal((await state()).returnListenerPorts.length, 0);
     await vscode.commands.executeCommand('mediawiki.logOut', { site: ctx().apiUrl, account: who.name });
     assert.equal((await stored()).some((x) => x.user === who.name), false);
   });
@@ -85,7 +96,7 @@ describe('REDIRECT login and 2FA input in VS Code (real wiki, real browser)', fu
     assert.equal(idpRequests(await served()).length, 1, 'the browser opened the IdP');
     assert.deepEqual(await stored(), before);
     assert.equal((await state()).accounts.some((a) => a.user === ctx().users.redirect.name), false);
-    assert.equal((await state()).openReturnListeners, 0);
+    assert.equal((await state()).returnListenerPorts.length, 0);
   });
 
   it('an external login no wiki user is linked to (RESTART) rejects naming [RESTART] and what to do; nothing stored; listener closed', async () => {
@@ -100,7 +111,7 @@ describe('REDIRECT login and 2FA input in VS Code (real wiki, real browser)', fu
     assert.equal(idpRequests(await served()).length, 1, 'the browser opened the IdP');
     assert.equal(clientlogins(await served()).length, 2, 'begin (REDIRECT) and continue (RESTART)');
     assert.deepEqual(await stored(), before);
-    assert.equal((await state()).openReturnListeners, 0);
+    assert.equal((await state()).returnListenerPorts.length, 0);
   });
 
   it('a REDIRECT that never returns ends with redirect-timeout; the listener was open while waiting and is closed after', async () => {
@@ -112,15 +123,18 @@ describe('REDIRECT login and 2FA input in VS Code (real wiki, real browser)', fu
     });
     const failed = rejects(login);
     await waitFor(async () => idpRequests(await served()).length === 1, 'the browser to open the IdP page', 20_000);
-    assert.equal((await state()).openReturnListeners, 1, 'the return listener is open while the login waits');
+    const [port] = (await state()).returnListenerPorts;
+    assert.ok(port, 'the return listener is open while the login waits');
+    assert.equal(await connects(port), true, 'and takes connections');
     const e = await failed;
     assert.equal(e.code, 'redirect-timeout', e.message);
     assert.match(e.message, /\[redirect-timeout\].*4 seconds|4 seconds.*\[redirect-timeout\]/);
     assert.match(e.message, /redirectTimeoutMinutes/, 'says what to do next');
     assert.ok(Date.now() - started >= 4_000, 'waited the time given');
+    assert.equal(await connects(port), false, 'the return listener is closed: its port refuses connections');
     assert.equal(clientlogins(await served()).filter((r) => r.paramNames.includes('logincontinue')).length, 0, 'nothing came back to continue with');
     assert.deepEqual(await stored(), before);
-    assert.equal((await state()).openReturnListeners, 0);
+    assert.equal((await state()).returnListenerPorts.length, 0);
   });
 
   it('redirectTimeoutSeconds that is not a positive number is refused before anything opens', async () => {
@@ -128,7 +142,7 @@ describe('REDIRECT login and 2FA input in VS Code (real wiki, real browser)', fu
       site: ctx().apiUrl, method: 'interactive', values: { [ctx().redirectField]: '1' }, redirectTimeoutSeconds: 0, silent: true,
     }));
     assert.equal(e.code, 'bad-timeout', e.message);
-    assert.equal((await state()).openReturnListeners, 0);
+    assert.equal((await state()).returnListenerPorts.length, 0);
   });
 
   it('cancelling the interactive login at the "How do you want to log in?" pick stores nothing and closes the listener', async () => {
@@ -136,7 +150,7 @@ describe('REDIRECT login and 2FA input in VS Code (real wiki, real browser)', fu
     const login = vscode.commands.executeCommand<AccountSummary | undefined>('mediawiki.logIn', { site: ctx().apiUrl, method: 'interactive' });
     const outcome = login.then((v) => ({ value: v, error: undefined as (Error & { code?: string }) | undefined }), (err: Error & { code?: string }) => ({ value: undefined, error: err }));
     // The pick (password or TestIdP) is shown while the listener waits for a possible REDIRECT.
-    await waitFor(async () => (await state()).openReturnListeners === 1, 'the login to ask how to log in', 20_000);
+    await waitFor(async () => (await state()).returnListenerPorts.length === 1, 'the login to ask how to log in', 20_000);
     await sleep(300);
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen'); // what Escape does
     const { value, error } = await outcome;
@@ -144,7 +158,7 @@ describe('REDIRECT login and 2FA input in VS Code (real wiki, real browser)', fu
     // Interactive (no arguments object would show nothing); scripted callers get 'cancelled'.
     if (error) assert.equal(error.code, 'cancelled', error.message);
     assert.deepEqual(await stored(), before);
-    assert.equal((await state()).openReturnListeners, 0);
+    assert.equal((await state()).returnListenerPorts.length, 0);
   });
 
   it('a 2FA code pasted with a space ("123 456") logs in: the space is not sent', async () => {
@@ -159,10 +173,10 @@ describe('REDIRECT login and 2FA input in VS Code (real wiki, real browser)', fu
     });
     assert.equal(account.user, u.name);
     assert.equal(account.method, 'clientlogin');
-    const client = await api.getClient(ctx().apiUrl, { account: u.name });
+    const client = await sessionClient(api, ctx().apiUrl, u.name);
     const me = await client!.get({ action: 'query', meta: 'userinfo' });
     assert.equal((me.query as { userinfo: { name: string } }).userinfo.name, u.name);
-    assert.equal((await state()).openReturnListeners, 0);
+    assert.equal((await state()).returnListenerPorts.length, 0);
     await vscode.commands.executeCommand('mediawiki.logOut', { site: ctx().apiUrl, account: u.name });
   });
 
@@ -175,7 +189,7 @@ describe('REDIRECT login and 2FA input in VS Code (real wiki, real browser)', fu
       site: ctx().apiUrl, method: 'interactive', username: u.name, password: u.password, values: { OATHToken: `${code.slice(0, 3)}\u00a0${code.slice(3)}` }, rememberMe: false, silent: true,
     });
     assert.equal(account.user, u.name);
-    assert.equal((await state()).openReturnListeners, 0);
+    assert.equal((await state()).returnListenerPorts.length, 0);
     await vscode.commands.executeCommand('mediawiki.logOut', { site: ctx().apiUrl, account: u.name });
   });
 });

@@ -6,15 +6,13 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { MediaWikiSessionsExtension } from '../../../src/api/mediawiki-sessions';
 import { figures, writeAll } from '../../reliability/record';
-import { EXT_ID, control, ctx, rejects } from './helpers';
+import { EXT_ID, control, ctx, rejects, sessionClient, state, stored } from './helpers';
 
 const fig = figures('vscode');
 
 /** Everything the extension keeps: its visible state and what is in SecretStorage (as booleans). */
 async function snapshot(): Promise<string> {
-  const state = await vscode.commands.executeCommand('mediawiki.internal.state');
-  const stored = await vscode.commands.executeCommand('mediawiki.internal.stored');
-  return JSON.stringify({ state, stored });
+  return JSON.stringify({ state: await state(), stored: await stored() });
 }
 
 describe('reliability in VS Code: bad input and secrets (real wiki)', function () {
@@ -68,8 +66,7 @@ describe('reliability in VS Code: bad input and secrets (real wiki)', function (
   it('a real session: its csrf token goes to the secret scan (which then looks for it everywhere)', async () => {
     const { bot } = ctx().users;
     await vscode.commands.executeCommand('mediawiki.logIn', { site: ctx().apiUrl, method: 'botpassword', username: bot.lgname, password: bot.botPassword, rememberPassword: true });
-    const client = await api.getClient(ctx().apiUrl);
-    assert.ok(client);
+    const client = await sessionClient(api);
     const token = await client.getToken('csrf');
     assert.match(token, /^[0-9a-f]{32,}\+\\$/);
     // The session expires on the server: the extension logs in again with the stored password.

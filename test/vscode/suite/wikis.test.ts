@@ -9,6 +9,7 @@ import { installSystemCa, makeTestCa, startHttpsFront, startProxy } from '../../
 import { EXT_ID, control } from './helpers';
 import type { VsCodeTestContext } from '../setupWiki';
 import { testContext } from './env';
+import { state, stored } from './helpers';
 
 interface Site { apiUrl: string; name: string; articlePath: string; wikiId: string; requiresLogin: boolean }
 
@@ -71,14 +72,13 @@ describe('Wikis people really use (issue #7, real VS Code)', function () {
     const wrong = await rejects(vscode.commands.executeCommand('mediawiki.useExistingSession', { site: p.articleUrl, cookies: `${p.wikiId}_session=00000000000000000000000000000000` }));
     assert.equal(wrong.code, 'session-cookies-invalid');
     assert.match(wrong.message, /does not know this cookie as a logged-in session \(\w+_session\).*copy them again/);
-    const before = await vscode.commands.executeCommand<{ accounts: AccountSummary[] }>('mediawiki.internal.state');
+    const before = await state();
     assert.ok(!before.accounts.some((a) => a.site === p.apiUrl), 'nothing stored for a wrong paste');
 
     const account = await vscode.commands.executeCommand<AccountSummary>('mediawiki.useExistingSession', { site: p.articleUrl, cookies: `Cookie: ${header}` });
     assert.equal(account.user, plain.name);
     assert.equal(account.method, 'cookies');
-    const stored = await vscode.commands.executeCommand<{ site: string; user: string; session: boolean; password: boolean }[]>('mediawiki.internal.stored');
-    assert.deepEqual(stored.find((s) => s.site === p.apiUrl), { site: p.apiUrl, user: plain.name, session: true, password: false });
+    assert.deepEqual((await stored()).find((s) => s.site === p.apiUrl), { site: p.apiUrl, user: plain.name, session: true, password: false });
     const checked = await vscode.commands.executeCommand<AccountSummary>('mediawiki.checkSession', { site: p.apiUrl });
     assert.equal(checked.state, 'active');
     await vscode.commands.executeCommand('mediawiki.removeWiki', { site: p.apiUrl });

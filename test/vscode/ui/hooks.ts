@@ -6,8 +6,12 @@
  * run.ts passes these as rootHooks; `mocha --require out/test/vscode/ui/hooks.js` works too.
  * Tests get the window with workbench(), the server with codeServer().
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type * as Mocha from 'mocha';
 import {
+  onCleanup,
   type CodeServer,
   type Workbench,
   openWorkbench,
@@ -41,11 +45,30 @@ export async function reloadWorkbench(): Promise<Workbench> {
   return workbench();
 }
 
+/**
+ * The test sibling extension (test/vscode/sibling) as an installable folder: its package.json and
+ * compiled extension.js, plus the folder it exchanges requests and results through.
+ */
+function installableSibling(): { dir: string; io: string } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mws-sibling-'));
+  onCleanup(async () => fs.rmSync(root, { recursive: true, force: true }));
+  const dir = path.join(root, 'extension');
+  const io = path.join(root, 'io');
+  fs.mkdirSync(dir);
+  fs.mkdirSync(io);
+  fs.copyFileSync(path.join(repoRoot, 'test', 'vscode', 'sibling', 'package.json'), path.join(dir, 'package.json'));
+  fs.copyFileSync(path.join(__dirname, '..', 'sibling', 'extension.js'), path.join(dir, 'extension.js'));
+  return { dir, io };
+}
+
 export const mochaHooks: Mocha.RootHookObject = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(120_000);
     const vsix = process.env.VSCODE_TEST_VSIX;
-    server = await startCodeServer({ vsix: vsix || undefined });
+    // A second, separate extension that uses ours as any other extension would (sibling.ui.ts).
+    const sibling = installableSibling();
+    process.env.MWS_SIBLING_DIR = sibling.io;
+    server = await startCodeServer({ vsix: vsix || undefined, linkExtension: sibling.dir });
     current = await openWorkbench(server, { extensionDevelopmentPath: vsix ? undefined : repoRoot });
   },
   async afterEach(this: Mocha.Context) {
