@@ -297,10 +297,16 @@ export class LoginFlows {
     const timeoutMs = timeoutSeconds !== undefined ? timeoutSeconds * 1000 : settings().redirectTimeoutMinutes * 60_000;
     // A fresh return (listener, nonce) for every round of the login: after RESTART the wiki gets a
     // new return URL, and the second REDIRECT can never be answered with the first one's return.
-    let receiver: RedirectReturn | undefined;
+    // The first is open from the start (while the first step is asked), the next ones per round.
+    let receiver: RedirectReturn | undefined = await openRedirectReturn(this.uriHandler, timeoutMs);
+    let unused = true;
     const nextReturnUrl = async () => {
-      receiver?.dispose();
-      receiver = await openRedirectReturn(this.uriHandler, timeoutMs);
+      if (!unused || !receiver) {
+        receiver?.dispose();
+        receiver = undefined;
+        receiver = await openRedirectReturn(this.uriHandler, timeoutMs);
+      }
+      unused = false;
       return receiver.returnUrl;
     };
     const host = new URL(site.apiUrl).host;
