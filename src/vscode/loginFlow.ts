@@ -338,8 +338,9 @@ export class LoginFlows {
               return wait;
             },
           )).finally(() => cts.dispose());
-          // Every value of the return is a secret (tickets, codes, assertions): scrubbed wherever it could be written.
-          for (const [k, v] of params) if (k !== 'mwsnonce') this.log.addSecret(v);
+          // The return's values are secrets (tickets, codes, assertions): the core masks them in traces,
+          // and any that is not a mere flag is scrubbed from the log and notifications too.
+          for (const [k, v] of params) if (k !== 'mwsnonce' && v.length >= 6) this.log.addSecret(v);
           const refused = identityProviderError(Object.fromEntries(params));
           if (refused) throw refused;
           // Only the fields the wiki asked for go back (the return URL may carry others).
