@@ -158,6 +158,8 @@ describe('UI: plain http to a host that is not loopback', function () {
     } finally {
       await page.keyboard.press('Escape');
       await setUserSettings(page, { 'mediawiki.warnOnInsecureHttp': undefined }, true);
+      // Leave the workspace as found for the later tests (windows.ui reloads it): no .vscode folder.
+      fs.rmSync(path.join(codeServer().workspace, '.vscode'), { recursive: true, force: true });
     }
   });
 });
