@@ -51,11 +51,14 @@ const ADVICE: Readonly<Record<string, () => string>> = {
   'bad-proxy': () => l10n.t('Fix the proxy address in the http.proxy setting or the HTTPS_PROXY/HTTP_PROXY environment variables.'),
   'bad-cookies': () => l10n.t('Paste the Cookie header of a request to the wiki (from the browser\'s developer tools, Network tab), or its cookies as name=value pairs separated by semicolons.'),
   'session-cookies-invalid': () => l10n.t('The pasted cookies do not belong to a logged-in session of this wiki (wrong wiki, logged out, or expired): copy them again from a browser tab where you are logged in.'),
+  'insecure-redirect': () => l10n.t('Nothing was sent over plain http. Use the wiki\'s https address; if the wiki only has http, paste its http address on purpose.'),
+  'bad-redirect-target': () => l10n.t('Only web pages (http or https) are opened for a login; tell the wiki\'s admin about the identity provider\'s address.'),
   'offsite-redirect': () => l10n.t('Register the wiki by its final address.'),
 };
 
 export function adviceFor(code: string): string {
-  if (code in ADVICE) return ADVICE[code]();
+  // Own properties only: the code may be the wiki's (`__proto__`, `toString`).
+  if (Object.hasOwn(ADVICE, code)) return ADVICE[code]();
   if (code.startsWith('internal_api_error_DB')) return l10n.t('The wiki had a database error; try again later.');
   if (code.startsWith('http-5')) return l10n.t('The wiki or a proxy in front of it failed; try again later.');
   return '';

@@ -5,6 +5,7 @@
 import * as l10n from '@vscode/l10n';
 import type { ApiClient, ApiResponse, WikiUser } from './client';
 import { LoginError } from './errors';
+import { neutralise } from './neutralise';
 import { waitFromText } from './loginMessages';
 
 export type FieldType = 'string' | 'password' | 'hidden' | 'checkbox' | 'select' | 'multiselect' | 'button' | 'null';
@@ -69,8 +70,11 @@ export interface LoginPrompter {
 }
 
 export interface ClientLoginOptions {
-  /** Where a REDIRECT comes back to: must be http(s). */
-  returnUrl: string;
+  /**
+   * Where a REDIRECT comes back to: must be http(s). A function is asked once per round (the
+   * first POST of each), so that a login that starts again after RESTART gets a fresh return.
+   */
+  returnUrl: string | (() => string | Promise<string>);
   prompter: LoginPrompter;
   /** Values known up front (e.g. username), by field name. */
   values?: Readonly<Record<string, string>>;
@@ -128,6 +132,49 @@ export function checkReturnUrl(returnUrl: string): void {
   }
 }
 
+/**
+ * Only an http(s) REDIRECT target is opened: anything else (file:, another extension's vscode://
+ * handler, an OS protocol handler) is refused before the prompter sees it.
+ */
+export function checkRedirectTarget(target: string): void {
+  let ok = false;
+  try {
+    const u = new URL(target);
+    ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1] ?? '';
+    throw new LoginError('bad-redirect-target', l10n.t('The wiki asked to open an address that is not a web page ({0}); nothing was opened.', scheme ? `${scheme}:` : l10n.t('no scheme')));
+  }
+}
+
+/** An identity provider that refused (OAuth/OIDC style `error`, `error_description` on the return). */
+export function identityProviderError(values: Readonly<FieldValues>): LoginError | undefined {
+  const error = Object.hasOwn(values, 'error') ? values['error'] : undefined;
+  if (!error) return undefined;
+  const description = Object.hasOwn(values, 'error_description') ? values['error_description'] : undefined;
+  return new LoginError(error, description || l10n.t('The identity provider refused the login.'), { result: 'REDIRECT' });
+}
+
+/** Own properties only: field names are the wiki's, and `__proto__` must stay a plain key. */
+function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** A record without a prototype, for values keyed by the wiki's field names. */
+function record<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+function neutraliseOptions(options: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!options || typeof options !== 'object') return undefined;
+  const out = record<string>();
+  for (const [value, label] of Object.entries(options)) out[value] = neutralise(String(label));
+  return out;
+}
+
 export function toRequests(raw: RawRequest[] | undefined): AuthRequest[] {
   return (raw ?? []).map((r) => ({
     id: r.id,
@@ -137,12 +184,12 @@ export function toRequests(raw: RawRequest[] | undefined): AuthRequest[] {
     fields: Object.entries(r.fields ?? {}).map(([name, f]) => ({
       name,
       type: f.type ?? 'string',
-      label: htmlToText(f.label) ?? name,
+      label: htmlToText(f.label) ?? neutralise(name),
       help: htmlToText(f.help) ?? '',
       optional: f.optional ?? false,
       sensitive: f.sensitive ?? f.type === 'password',
       value: f.value,
-      options: f.options,
+      options: neutraliseOptions(f.options),
       requestId: r.id,
     })),
   }));
@@ -152,19 +199,19 @@ export function toRequests(raw: RawRequest[] | undefined): AuthRequest[] {
 const MESSAGE_FORMAT = 'html';
 const MAX_ROUNDS = 5;
 
-/** Plain text from a short piece of MediaWiki HTML (labels, help, step messages). */
+/** Plain, neutralised text from a short piece of MediaWiki HTML (labels, help, step messages). */
 export function htmlToText(html: string | undefined): string | undefined {
-  if (html === undefined) return undefined;
-  return html
+  if (html === undefined || html === null) return undefined;
+  return neutralise(String(html)
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<[^>]*>/g, '')
     .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#0?39;/g, "'").replace(/&nbsp;|&#160;/g, ' ')
-    .replace(/&amp;/g, '&')
+    .replace(/&amp;/g, '&'))
     .trim();
 }
 
 export async function clientLogin(client: ApiClient, options: ClientLoginOptions): Promise<ClientLoginResult> {
-  checkReturnUrl(options.returnUrl);
+  if (typeof options.returnUrl === 'string') checkReturnUrl(options.returnUrl);
   const before = client.transport.requestCount;
   const maxSteps = options.maxSteps ?? 12;
   let preserveState = false;
@@ -194,21 +241,26 @@ export async function clientLogin(client: ApiClient, options: ClientLoginOptions
       let values: FieldValues | undefined;
       if (answer?.status === 'REDIRECT') {
         values = await options.prompter.redirect(String(answer.redirecttarget), step);
+        const refused = values && identityProviderError(values);
+        if (refused) throw refused;
       } else {
         values = await options.prompter.fill(step);
       }
       if (!values) throw new LoginError('cancelled', l10n.t('The login was cancelled.'));
-      const params: Record<string, string | undefined> = {
-        action: 'clientlogin',
-        loginmessageformat: MESSAGE_FORMAT,
-        logintoken: token,
-      };
+      const params = record<string | undefined>();
+      params['action'] = 'clientlogin';
+      params['loginmessageformat'] = MESSAGE_FORMAT;
+      params['logintoken'] = token;
       // Hidden fields go back as the wiki sent them; then what the caller knows; then the answers.
       for (const f of step.fields) if (f.type === 'hidden' && f.value !== undefined) params[f.name] = f.value;
-      Object.assign(params, answer?.status === 'REDIRECT' ? {} : options.values, values);
+      for (const source of [answer?.status === 'REDIRECT' ? undefined : options.values, values]) {
+        for (const [k, v] of Object.entries(source ?? {})) params[k] = v;
+      }
       expandMultiselect(params, step.fields);
       if (n === 1) {
-        params['loginreturnurl'] = options.returnUrl;
+        const returnUrl = typeof options.returnUrl === 'string' ? options.returnUrl : await options.returnUrl();
+        checkReturnUrl(returnUrl);
+        params['loginreturnurl'] = returnUrl;
         if (wantsRememberMe) {
           params['rememberMe'] = '1';
           rememberMe = true;
@@ -242,6 +294,7 @@ export async function clientLogin(client: ApiClient, options: ClientLoginOptions
           continue;
         case 'REDIRECT':
           if (!answer.redirecttarget) throw new LoginError('REDIRECT', l10n.t('The wiki asked for a redirect but gave no target.'));
+          checkRedirectTarget(String(answer.redirecttarget));
           step = makeStep('ui', toRequests(answer.requests), n + 1, undefined, answer);
           continue;
         case 'RESTART':
@@ -301,7 +354,7 @@ function failure(answer: ClientLoginAnswer): LoginError {
 function expandMultiselect(params: Record<string, string | undefined>, fields: readonly LoginField[]): void {
   for (const f of fields) {
     const v = params[f.name];
-    if (f.type !== 'multiselect' || v === undefined || !v.includes('|') || (f.options && v in f.options)) continue;
+    if (f.type !== 'multiselect' || v === undefined || !v.includes('|') || own(f.options, v) !== undefined) continue;
     delete params[f.name];
     v.split('|').forEach((part, i) => (params[`${f.name}[${i}]`] = part));
   }

@@ -4,8 +4,9 @@
 
 import * as l10n from '@vscode/l10n';
 import { ApiClient, type ApiResponse } from './client';
-import { ApiError, InputError, NetworkError, NotAWikiError, WikiError } from './errors';
+import { ApiError, InputError, InsecureRedirectError, NetworkError, NotAWikiError, WikiError } from './errors';
 import { Transport, type TransportOptions } from './http';
+import { neutralise } from './neutralise';
 
 export interface SiteInfo {
   apiUrl: string;
@@ -27,6 +28,11 @@ export interface SiteInfo {
 export interface DiscoverOptions {
   transport?: Transport | TransportOptions;
   signal?: AbortSignal;
+  /**
+   * The page (its EditURI, or a redirect) points to an api.php on another host than the one pasted.
+   * Return true to use it. Without this hook such addresses are never contacted for the API.
+   */
+  confirmOtherHost?(pastedHost: string, otherHost: string): Promise<boolean>;
 }
 
 /** Turns what a user typed into a URL, or says what is wrong with it. */
@@ -71,12 +77,22 @@ export async function discoverSite(input: string, options: DiscoverOptions = {})
       for (const u of commonPaths(new URL(page.url))) add(u);
     } catch (e) {
       if (e instanceof NetworkError && !['ETIMEDOUT', 'ECONNRESET'].includes(e.code)) throw e;
+      if (e instanceof InsecureRedirectError) throw e;
       if (e instanceof WikiError) lastError = e;
     }
   }
   for (const u of commonPaths(url)) add(u);
 
+  const hostAnswers = new Map<string, boolean>();
   for (const apiUrl of candidates) {
+    // Never from https down to http (an EditURI or a page that says so): the password would follow.
+    if (url.protocol === 'https:' && apiUrl.startsWith('http:')) continue;
+    // Never register a host other than the one pasted unless the user said so, naming both.
+    const host = new URL(apiUrl).host;
+    if (host !== url.host) {
+      if (!hostAnswers.has(host)) hostAnswers.set(host, (await options.confirmOtherHost?.(url.host, host)) === true);
+      if (!hostAnswers.get(host)) continue;
+    }
     tried.push(apiUrl);
     try {
       return await siteInfo(apiUrl, transport, options.signal);
@@ -105,7 +121,7 @@ export async function siteInfo(apiUrl: string, transport: Transport, signal?: Ab
       const server = absolutise(config['wgServer'] ?? '', client.apiUrl);
       return {
         apiUrl: client.apiUrl,
-        name: config['wgSiteName'] ?? u.host,
+        name: neutralise(config['wgSiteName'] ?? u.host),
         generator: config['wgVersion'] ? `MediaWiki ${config['wgVersion']}` : 'MediaWiki',
         wikiId: config['wgWikiID'] ?? config['wgDBname'] ?? '',
         articlePath: config['wgArticlePath']
@@ -125,7 +141,7 @@ export async function siteInfo(apiUrl: string, transport: Transport, signal?: Ab
   const server = absolutise(String(g['server'] ?? ''), apiUrl);
   return {
     apiUrl: client.apiUrl,
-    name: String(g['sitename'] ?? new URL(apiUrl).host),
+    name: neutralise(String(g['sitename'] ?? new URL(apiUrl).host)),
     generator,
     wikiId: String(g['wikiid'] ?? ''),
     articlePath: server.replace(/\/$/, '') + String(g['articlepath'] ?? '/index.php?title=$1'),

@@ -3,6 +3,7 @@
 
 import * as l10n from '@vscode/l10n';
 import { adviceFor } from './advice';
+import { neutralise } from './neutralise';
 
 export abstract class WikiError extends Error {
   /** A stable machine-readable code: a MediaWiki error/result code or one of ours. */
@@ -158,11 +159,34 @@ export class NotAWikiError extends WikiError {
   }
 }
 
-/** "<text>. [<code>] <advice>": the one shape of every core error message. */
+/** A redirect from https to http: not followed, so nothing meant for the https site goes out unencrypted. */
+export class InsecureRedirectError extends WikiError {
+  readonly code = 'insecure-redirect';
+  constructor(
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(formatMessage('insecure-redirect', l10n.t('{0} redirected from https to plain http ({1}); not followed.', hostOf(from), originOf(to))));
+    this.name = 'InsecureRedirectError';
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * "<text>. [<code>] <advice>": the one shape of every core error message. Text and code may come
+ * from the wiki or an identity provider: neutralised, so no link of theirs reaches a notification.
+ */
 export function formatMessage(code: string, text: string): string {
   const advice = adviceFor(code);
-  const trimmed = text.trim().replace(/\s+/g, ' ');
-  return `${trimmed}${trimmed.endsWith('.') ? '' : '.'} [${code}]${advice ? ` ${advice}` : ''}`;
+  const trimmed = neutralise(text).trim().replace(/\s+/g, ' ');
+  return `${trimmed}${trimmed.endsWith('.') ? '' : '.'} [${neutralise(code)}]${advice ? ` ${advice}` : ''}`;
 }
 
 export function hostOf(url: string): string {

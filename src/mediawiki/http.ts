@@ -8,7 +8,7 @@ import * as l10n from '@vscode/l10n';
 import type { Agent, Dispatcher } from 'undici';
 import type { CookieJar } from 'tough-cookie';
 import { toughCookie, undici } from './lazy';
-import { HttpError, NetworkError, WikiError, formatMessage, hostOf } from './errors';
+import { HttpError, InsecureRedirectError, NetworkError, WikiError, formatMessage, hostOf } from './errors';
 import { describeParams, redactUrl } from './redact';
 import { userAgent } from './userAgent';
 
@@ -116,6 +116,8 @@ export class Transport {
         if (!allowed || hop >= MAX_REDIRECTS) {
           throw new OffsiteRedirectError(url.toString(), next.toString(), res.status);
         }
+        // Whatever the policy: never from https down to http.
+        if (url.protocol === 'https:' && next.protocol === 'http:') throw new InsecureRedirectError(url.toString(), next.toString());
         if (res.status !== 307 && res.status !== 308) {
           method = 'GET';
           body = undefined;

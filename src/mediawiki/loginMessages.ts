@@ -26,7 +26,7 @@ const TEXT: Readonly<Record<string, () => string>> = {
 
 /** Whether a message key is one of the core login messages above (else: an extension's). */
 export function isCoreLoginKey(key: string): boolean {
-  return key in TEXT;
+  return Object.hasOwn(TEXT, key);
 }
 
 export function durationOf(params: unknown[] | undefined): number | undefined {
@@ -48,7 +48,8 @@ export function renderRaw(msg: RawMessage | string | undefined): { key: string; 
   const wait = durationOf(msg.params);
   // An unknown key (an extension's message, e.g. an LDAP domain check) keeps its parameters.
   const shown = (msg.params ?? []).filter((x) => typeof x === 'string' || typeof x === 'number');
-  let text = TEXT[key]?.() ?? (shown.length ? `${key} (${shown.join(', ')})` : key);
+  // Own properties only: the key is the wiki's.
+  let text = (Object.hasOwn(TEXT, key) ? TEXT[key]() : undefined) ?? (shown.length ? `${key} (${shown.join(', ')})` : key);
   if (key === 'login-throttled' && wait !== undefined) text = l10n.t('Too many recent login attempts. Wait {0} before trying again.', formatWait(wait));
   return { key, text, wait };
 }

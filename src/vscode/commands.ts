@@ -2,6 +2,7 @@
 // extensions can script it; without one it asks. With arguments, failures reject the command
 // (after logging); without, they are shown to the user.
 import * as vscode from 'vscode';
+import { neutralise } from '../mediawiki';
 import { errorText, showError } from './errors';
 import type { Log } from './log';
 import type { AddWikiArgs, LogInArgs, LoginFlows, UseExistingSessionArgs } from './loginFlow';
@@ -129,7 +130,7 @@ export function registerCommands(context: vscode.ExtensionContext, sessions: Ses
     const now = sessions.account(account.apiUrl, account.userName) ?? account;
     if (!args) {
       const site = sessions.site(account.apiUrl)?.name ?? account.apiUrl;
-      if (user) void vscode.window.showInformationMessage(vscode.l10n.t('{0}: logged in as {1}.', site, user.name));
+      if (user) void vscode.window.showInformationMessage(vscode.l10n.t('{0}: logged in as {1}.', site, neutralise(user.name)));
       else void vscode.window.showWarningMessage(vscode.l10n.t('{0}: the session of {1} has expired. [assertuserfailed]', site, account.userName));
     }
     return summary(now, sessions);

@@ -1,5 +1,6 @@
 // Shows a failure: the message (which names the MediaWiki code and the next step) and, where it
-// helps, a button for that next step. Secrets never reach here: core messages carry none.
+// helps, a button for that next step. Core messages carry no secret; the text is scrubbed and
+// neutralised again anyway (Log.clean), as wiki and identity-provider text may be in it.
 import * as vscode from 'vscode';
 import type { Log } from './log';
 
@@ -21,7 +22,7 @@ export async function showError(log: Log, context: string, e: unknown, actions: 
   log.error(`${context}: ${errorText(e)}`);
   const labels = Object.keys(actions);
   const showLog = vscode.l10n.t('Show Log');
-  const picked = await vscode.window.showErrorMessage(`${context}: ${errorText(e)}`, ...labels, showLog);
+  const picked = await vscode.window.showErrorMessage(log.clean(`${context}: ${errorText(e)}`), ...labels, showLog);
   if (picked === showLog) log.show();
   else if (picked) await actions[picked]();
 }

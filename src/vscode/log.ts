@@ -1,7 +1,8 @@
 // The "MediaWiki Sessions" output channel. Request traces arrive already redacted by the core;
-// as a last line of defence, any secret this window has handled is scrubbed again before writing.
+// as a last line of defence, any secret this window has handled is scrubbed again before writing,
+// and before an error is shown (`clean`).
 import * as vscode from 'vscode';
-import { scrub } from '../mediawiki';
+import { neutralise, scrub } from '../mediawiki';
 
 export class Log implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
@@ -11,9 +12,14 @@ export class Log implements vscode.Disposable {
     this.channel = vscode.window.createOutputChannel('MediaWiki Sessions', { log: true });
   }
 
-  /** Remember a secret so it can never be written, even by mistake. */
+  /** Remember a secret so it can never be written or shown, even by mistake. Any length (a PIN too). */
   addSecret(value: string | undefined): void {
-    if (value && value.length >= 4) this.secrets.add(value);
+    if (value) this.secrets.add(value);
+  }
+
+  /** Text for a notification: the same scrubbing as the log, and no link from a wiki survives. */
+  clean(text: string): string {
+    return neutralise(scrub(text, this.secrets));
   }
 
   info(line: string): void {

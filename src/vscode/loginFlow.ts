@@ -4,14 +4,15 @@
 
 import * as vscode from 'vscode';
 import {
-  ApiClient, InputError, LoginError, clientLogin, discoverSite, loginWithBotPassword, parseCookiePaste, toRequests, useExistingSession,
+  ApiClient, InputError, LoginError, checkRedirectTarget, clientLogin, discoverSite, identityProviderError, loginWithBotPassword, parseCookiePaste, toRequests,
+  untrustedArticleHost, useExistingSession,
   type FieldValues, type LoginStep,
 } from '../mediawiki';
 import type { Log } from './log';
 import { VsCodePrompter } from './prompter';
-import { openRedirectReturn, type UriReturnHandler } from './redirectReceiver';
+import { openRedirectReturn, type RedirectReturn, type UriReturnHandler } from './redirectReceiver';
 import type { SessionManager } from './sessions';
-import { settings, transportOptions } from './settings';
+import { securitySettings, settings, transportOptions } from './settings';
 import type { AccountRecord, SiteRecord } from './storage';
 
 export type LoginMethodChoice = 'botpassword' | 'interactive';
@@ -72,16 +73,38 @@ export class LoginFlows {
       (_p, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        return discoverSite(url, { transport: transportOptions((l) => this.log.trace(l)), signal: abort.signal });
+        return discoverSite(url, {
+          transport: transportOptions((l) => this.log.trace(l)),
+          signal: abort.signal,
+          confirmOtherHost: (pasted, other) => this.confirmOtherHost(pasted, other),
+        });
       },
     );
     const site = await this.sessions.addSite(info);
     this.log.info(`added ${site.name} (${site.apiUrl}, ${site.generator})`);
+    const claimed = untrustedArticleHost(site);
+    if (claimed) {
+      // The wiki says its pages are elsewhere: not believed for matching, and the user is told.
+      const host = new URL(site.apiUrl).host;
+      this.log.warn(`${site.name} (${host}) says its pages are at ${claimed}; addresses there are not matched to it`);
+      void vscode.window.showWarningMessage(this.log.clean(vscode.l10n.t('{0} ({1}) says its pages are at {2}, which is not where its api.php is. Addresses there are not treated as this wiki\'s.', site.name, host, claimed)));
+    }
     if (site.requiresLogin) {
       this.log.info(`${site.name} refuses anonymous reads (readapidenied): a login is needed to read it`);
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} is private: log in to read it. [readapidenied]', site.name));
     }
     return site;
+  }
+
+  /** The page pasted points to an api.php on another host: use it only if the user says so. */
+  private async confirmOtherHost(pasted: string, other: string): Promise<boolean> {
+    const use = vscode.l10n.t('Use {0}', other);
+    const picked = await vscode.window.showWarningMessage(
+      vscode.l10n.t('{0} points to a wiki on another host, {1}. Register the wiki at {1}?', pasted, other),
+      { modal: true, detail: vscode.l10n.t('Logins to the wiki will go to {0}. Only continue if you expect {1} to be served from there.', other, pasted) },
+      use,
+    );
+    return picked === use;
   }
 
   /** Finds or asks for the site; `Add Wiki…` is the last choice. */
@@ -149,7 +172,7 @@ export class LoginFlows {
   /** Bot password: User@appid, the password, and whether to keep it. Returns the login meta. */
   async botPassword(site: SiteRecord, client: ApiClient, args: LogInArgs, fixedName?: string) {
     const username = fixedName ?? args.username ?? (await vscode.window.showInputBox({
-      title: vscode.l10n.t('{0}: bot password login name', site.name),
+      title: vscode.l10n.t('{0} ({1}): bot password login name', site.name, new URL(site.apiUrl).host),
       prompt: vscode.l10n.t('The login name from Special:BotPasswords, as User@appid.'),
       placeHolder: 'Alice@vscode',
       ignoreFocusOut: true,
@@ -162,7 +185,7 @@ export class LoginFlows {
     if (username === undefined) return undefined;
     if (!username.trim()) throw new InputError('empty-username', vscode.l10n.t('The user name is empty.'));
     const password = args.password ?? (await vscode.window.showInputBox({
-      title: vscode.l10n.t('{0}: password for {1}', site.name, username),
+      title: vscode.l10n.t('{0} ({1}): password for {2}', site.name, new URL(site.apiUrl).host, username),
       prompt: vscode.l10n.t('The generated bot password (shown once on Special:BotPasswords).'),
       password: true,
       ignoreFocusOut: true,
@@ -231,7 +254,7 @@ export class LoginFlows {
     if (!site) return undefined;
     const host = new URL(site.apiUrl).host;
     const pasted = args.cookies ?? (await vscode.window.showInputBox({
-      title: vscode.l10n.t('{0}: use an existing session', site.name),
+      title: vscode.l10n.t('{0} ({1}): use an existing session', site.name, host),
       prompt: vscode.l10n.t('Paste the Cookie header of a request to {0} from a browser tab where you are logged in (developer tools, Network tab), or the cookies as name=value; name=value.', host),
       placeHolder: 'Cookie: …_session=…; …UserName=…',
       password: true,
@@ -240,6 +263,7 @@ export class LoginFlows {
     }));
     if (pasted === undefined) return undefined;
     this.log.addSecret(pasted.trim());
+    if (!(await this.confirmTransport(site, 'cookies'))) return undefined;
     try {
       for (const c of parseCookiePaste(pasted)) this.log.addSecret(c.value);
     } catch {
@@ -264,37 +288,64 @@ export class LoginFlows {
     // An LDAP-style wiki's domain: given, or the one kept with this account by an earlier login.
     const knownDomain = args.domain ?? this.sessions.accounts(site.apiUrl).find((a) => a.userName === scripted['username'] && a.domain)?.domain;
     if (knownDomain) scripted['domain'] = knownDomain;
-    for (const v of Object.values(scripted)) this.log.addSecret(v.length >= 8 ? v : undefined);
+    // Every answer given up front is a secret to scrub, whatever its length, but the public ones.
+    for (const [k, v] of Object.entries(scripted)) if (k !== 'username' && k !== 'domain') this.log.addSecret(v);
     const timeoutSeconds = args.redirectTimeoutSeconds;
     if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) {
       throw new InputError('bad-timeout', vscode.l10n.t('redirectTimeoutSeconds must be a positive number of seconds (got {0}).', String(timeoutSeconds)));
     }
     const timeoutMs = timeoutSeconds !== undefined ? timeoutSeconds * 1000 : settings().redirectTimeoutMinutes * 60_000;
-    const receiver = await openRedirectReturn(this.uriHandler, timeoutMs);
+    // A fresh return (listener, nonce) for every round of the login: after RESTART the wiki gets a
+    // new return URL, and the second REDIRECT can never be answered with the first one's return.
+    // The first is open from the start (while the first step is asked), the next ones per round.
+    let receiver: RedirectReturn | undefined = await openRedirectReturn(this.uriHandler, timeoutMs);
+    let unused = true;
+    const nextReturnUrl = async () => {
+      if (!unused || !receiver) {
+        receiver?.dispose();
+        receiver = undefined;
+        receiver = await openRedirectReturn(this.uriHandler, timeoutMs);
+      }
+      unused = false;
+      return receiver.returnUrl;
+    };
+    const host = new URL(site.apiUrl).host;
     try {
-      const cts = new vscode.CancellationTokenSource();
       const prompter = new VsCodePrompter({
         siteName: site.name,
+        host,
+        clean: (t) => this.log.clean(t),
+        secret: (v) => this.log.addSecret(v),
         scripted,
         redirect: async (target: string, step: LoginStep) => {
+          // The core refuses anything but http(s) already; checked again right before opening.
+          checkRedirectTarget(target);
+          if (!receiver) throw new Error('No return address is open for this login.');
           this.log.info(`opening the identity provider for ${site.name} in the browser`);
-          const opened = await vscode.env.openExternal(vscode.Uri.parse(target, true));
-          if (!opened) return undefined;
+          const cts = new vscode.CancellationTokenSource();
+          // Waiting starts before the browser opens, so a quick identity provider cannot be missed.
           const wait = receiver.wait(cts.token);
-          const params = await vscode.window.withProgress(
+          wait.catch(() => undefined);
+          const opened = await vscode.env.openExternal(vscode.Uri.parse(target, true));
+          if (!opened) {
+            cts.cancel();
+            return undefined;
+          }
+          const params = await Promise.resolve(vscode.window.withProgress(
             { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Waiting for the login in the browser…'), cancellable: true },
             (_p, token) => {
               token.onCancellationRequested(() => cts.cancel());
               return wait;
             },
-          );
-          const error = params.get('error');
-          if (error) {
-            throw new LoginError(error, params.get('error_description') ?? vscode.l10n.t('The identity provider refused the login.'));
-          }
+          )).finally(() => cts.dispose());
+          // The return's values are secrets (tickets, codes, assertions): the core masks them in traces,
+          // and any that is not a mere flag is scrubbed from the log and notifications too.
+          for (const [k, v] of params) if (k !== 'mwsnonce' && v.length >= 6) this.log.addSecret(v);
+          const refused = identityProviderError(Object.fromEntries(params));
+          if (refused) throw refused;
           // Only the fields the wiki asked for go back (the return URL may carry others).
           const wanted = new Set(step.fields.map((f) => f.name));
-          const values: FieldValues = {};
+          const values: FieldValues = Object.create(null) as FieldValues;
           for (const [k, v] of params) if (wanted.size === 0 || wanted.has(k)) values[k] = v;
           return values;
         },
@@ -312,18 +363,18 @@ export class LoginFlows {
         // After RESTART the same external login fails the same way; logging in another way in this
         // session lets a wiki that supports it offer to link the external account.
         const again = e.code === 'RESTART' ? vscode.l10n.t('Log In Another Way') : vscode.l10n.t('Try Again');
-        const picked = await vscode.window.showErrorMessage(`${site.name}: ${e.message}`, again);
+        const picked = await vscode.window.showErrorMessage(this.log.clean(`${site.name} (${host}): ${e.message}`), again);
         return picked === again;
       };
       const result = await clientLogin(client, {
-        returnUrl: receiver.returnUrl,
+        returnUrl: nextReturnUrl,
         prompter,
         rememberMe: args.rememberMe ?? settings().rememberMe,
       });
       this.log.info(`clientlogin PASS for ${result.name} in ${result.requests} requests`);
       return { method: 'clientlogin' as const, loginName: result.name, domain };
     } finally {
-      receiver.dispose();
+      receiver?.dispose();
     }
   }
 
@@ -380,13 +431,18 @@ export class LoginFlows {
     await this.sessions.saveRenewal(now, client);
   }
 
-  /** Plain http to a host that is not loopback: the password would cross the network unencrypted. */
-  private async confirmTransport(site: SiteRecord): Promise<boolean> {
+  /**
+   * Plain http to a host that is not loopback: the password (or pasted cookies) would cross the
+   * network unencrypted. The switch is read from user settings only: a workspace cannot silence it.
+   */
+  private async confirmTransport(site: SiteRecord, what: 'password' | 'cookies' = 'password'): Promise<boolean> {
     const u = new URL(site.apiUrl);
-    if (u.protocol !== 'http:' || isLoopback(u.hostname) || !settings().warnOnInsecureHttp) return true;
+    if (u.protocol !== 'http:' || isLoopback(u.hostname) || !securitySettings().warnOnInsecureHttp) return true;
     const send = vscode.l10n.t('Send Anyway');
     const picked = await vscode.window.showWarningMessage(
-      vscode.l10n.t('{0} uses plain http. Your password would be sent to {1} unencrypted.', site.name, u.host),
+      what === 'cookies'
+        ? vscode.l10n.t('{0} uses plain http. Your session cookies would be sent to {1} unencrypted.', site.name, u.host)
+        : vscode.l10n.t('{0} uses plain http. Your password would be sent to {1} unencrypted.', site.name, u.host),
       { modal: true, detail: vscode.l10n.t('Use the https address of the wiki if it has one.') },
       send,
     );

@@ -7,6 +7,12 @@ import type { AuthRequest, FieldValues, LoginError, LoginField, LoginPrompter, L
 
 export interface VsCodePrompterOptions {
   siteName: string;
+  /** The api.php's host: named in every prompt, so a wiki's name cannot pass for another wiki. */
+  host: string;
+  /** Scrubs and neutralises text for a notification (Log.clean). */
+  clean(text: string): string;
+  /** Every typed answer that is not a known-public one (user name, domain) is a secret to scrub. */
+  secret(value: string): void;
   /** Answers known up front (command arguments, re-login): used without asking. */
   scripted?: Readonly<Record<string, string>>;
   /** Opens the identity provider and waits for the return. */
@@ -15,6 +21,10 @@ export interface VsCodePrompterOptions {
 
 /** Fields the prompter never asks for: the core handles them. */
 const HANDLED_BY_CORE = new Set(['rememberMe']);
+/** Answers that are not secret (the same names the core's trace shows). */
+const PUBLIC_FIELDS = new Set(['username', 'domain', 'rememberMe']);
+/** Choices, not typed text: their values are the wiki's own option keys. */
+const CHOICE_TYPES = new Set(['checkbox', 'select', 'multiselect', 'button']);
 
 export class VsCodePrompter implements LoginPrompter {
   retryAfterFailure?: (error: LoginError) => Promise<boolean>;
@@ -22,10 +32,11 @@ export class VsCodePrompter implements LoginPrompter {
   constructor(private readonly options: VsCodePrompterOptions) {}
 
   async fill(step: LoginStep): Promise<FieldValues | undefined> {
-    const scripted = { ...step.prefilled, ...this.options.scripted };
+    // Own properties only (spread copies them as data): field names are the wiki's.
+    const scripted: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { ...step.prefilled, ...this.options.scripted });
     const requests = await this.chooseRequests(step, scripted);
     if (!requests) return undefined;
-    const values: FieldValues = {};
+    const values: FieldValues = Object.create(null) as FieldValues;
     const info: string[] = [];
     let infoUrl: string | undefined;
     if (step.message && step.kind !== 'start') info.push(step.message);
@@ -50,9 +61,10 @@ export class VsCodePrompter implements LoginPrompter {
       const answer = await this.ask(field, info.splice(0), infoUrl, step);
       infoUrl = undefined;
       if (answer === undefined) return undefined;
+      if (!PUBLIC_FIELDS.has(field.name) && !CHOICE_TYPES.has(field.type)) this.options.secret(answer);
       values[field.name] = answer;
     }
-    if (info.length > 0) void vscode.window.showInformationMessage(`${this.options.siteName}: ${info.join(' ')}`);
+    if (info.length > 0) void vscode.window.showInformationMessage(this.options.clean(`${this.options.siteName} (${this.options.host}): ${info.join(' ')}`));
     return values;
   }
 
@@ -73,13 +85,13 @@ export class VsCodePrompter implements LoginPrompter {
     if (byScript) return [...others, byScript];
     const picked = await vscode.window.showQuickPick(
       primaries.map((r) => ({ label: describeRequest(r), request: r })),
-      { title: vscode.l10n.t('{0}: How do you want to log in?', this.options.siteName), ignoreFocusOut: true },
+      { title: vscode.l10n.t('{0} ({1}): How do you want to log in?', this.options.siteName, this.options.host), ignoreFocusOut: true },
     );
     return picked ? [...others, picked.request] : undefined;
   }
 
   private async ask(field: LoginField, info: string[], infoUrl: string | undefined, step: LoginStep): Promise<string | undefined> {
-    const title = `${this.options.siteName}: ${field.label}`;
+    const title = `${this.options.siteName} (${this.options.host}): ${field.label}`;
     switch (field.type) {
       case 'checkbox': {
         const pick = await vscode.window.showQuickPick(

@@ -5,7 +5,10 @@
 //  2. the extension's URI handler (`${uriScheme}://wikisessions.mediawiki-sessions/return/NONCE?…`):
 //     the landing page links there, so a browser that reached the page some other way (or a user
 //     pasting the URL) can still hand the query back to VS Code.
-// A per-login nonce in the path ties the answer to this login. The listener is closed in every outcome.
+// A nonce in the path ties the answer to this return URL. Each REDIRECT gets a fresh wait; the
+// listener closes once it has delivered (and in every other outcome). The login flow opens a new
+// receiver for every round of a login (after RESTART the wiki gets a new return URL), so a second
+// REDIRECT never gets the first one's, already used, answer.
 
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -42,20 +45,28 @@ export class UriReturnHandler implements vscode.UriHandler {
 export interface RedirectReturn {
   /** The http(s) URL to give the wiki as loginreturnurl. */
   returnUrl: string;
-  /** Resolves with the query that reached the return URL. */
+  /**
+   * A fresh wait for one REDIRECT: call it before opening the browser. Resolves with the next query
+   * that reaches the return URL; a return that arrives while nothing waits is refused, so a wait
+   * never gets an answer meant for an earlier one.
+   */
   wait(token?: vscode.CancellationToken): Promise<URLSearchParams>;
   dispose(): void;
 }
 
 export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: number): Promise<RedirectReturn> {
   const nonce = randomBytes(16).toString('hex');
-  let deliver!: (params: URLSearchParams) => void;
-  let fail!: (e: Error) => void;
-  const result = new Promise<URLSearchParams>((resolve, reject) => {
-    deliver = resolve;
-    fail = reject;
-  });
-  result.catch(() => undefined);
+  let pending: { resolve: (p: URLSearchParams) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
+  let disposed = false;
+  /** Hands a return to the waiting REDIRECT; false if nothing waits. */
+  const deliver = (params: URLSearchParams): boolean => {
+    if (!pending) return false;
+    const p = pending;
+    pending = undefined;
+    clearTimeout(p.timer);
+    p.resolve(params);
+    return true;
+  };
 
   const uriSchemeUri = vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}/return/${nonce}?mwsnonce=${nonce}`);
   const fromHandler = handler.expect(nonce, deliver);
@@ -67,9 +78,13 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found.');
       return;
     }
-    deliver(url.searchParams);
+    if (!deliver(url.searchParams)) {
+      res.writeHead(409, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('No login is waiting for this return: it was already used, or the login ended.');
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(landingPage(uriSchemeUri.toString(), url.search));
+    // Delivered: the listener closes once the landing page is out.
+    res.end(landingPage(uriSchemeUri.toString(), url.search), () => closeServer());
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -81,16 +96,34 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
   const closeServer = () => {
     if (closed) return;
     closed = true;
-    server.closeAllConnections?.();
     server.close();
+    server.closeIdleConnections?.();
     openPorts.delete(port);
   };
+  /** A second REDIRECT to the same return URL (same round): listen again on the same port, best effort. */
+  const reopen = () => {
+    if (!closed || disposed) return;
+    server.once('error', () => undefined);
+    server.listen(port, '127.0.0.1', () => {
+      if (disposed) {
+        server.close();
+        return;
+      }
+      closed = false;
+      openPorts.add(port);
+    });
+  };
   const local = vscode.Uri.parse(`http://127.0.0.1:${port}${RETURN_PATH}/${nonce}`);
-  let timer: NodeJS.Timeout | undefined;
   const dispose = () => {
-    if (timer) clearTimeout(timer);
+    disposed = true;
+    if (pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new RedirectCancelledError());
+      pending = undefined;
+    }
     fromHandler.dispose();
     closeServer();
+    server.closeAllConnections?.();
   };
 
   // asExternalUri forwards the loopback port where needed (remote, Codespaces, code-server's
@@ -113,9 +146,22 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
   return {
     returnUrl,
     wait(token) {
-      timer = setTimeout(() => fail(new RedirectTimeoutError(timeoutMs)), timeoutMs);
-      token?.onCancellationRequested(() => fail(new RedirectCancelledError()));
-      return result;
+      if (pending) return Promise.reject(new Error('A REDIRECT return is already awaited.'));
+      if (disposed) return Promise.reject(new RedirectCancelledError());
+      reopen();
+      return new Promise<URLSearchParams>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          if (pending?.timer === timer) pending = undefined;
+          reject(new RedirectTimeoutError(timeoutMs));
+        }, timeoutMs);
+        pending = { resolve, reject, timer };
+        token?.onCancellationRequested(() => {
+          if (pending?.timer !== timer) return;
+          clearTimeout(timer);
+          pending = undefined;
+          reject(new RedirectCancelledError());
+        });
+      });
     },
     dispose,
   };

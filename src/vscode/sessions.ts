@@ -2,7 +2,7 @@
 // logout, account switching. No `vscode` import: the UI hooks come in through `SessionHooks`.
 
 import {
-  ApiClient, ApiError, WikiError, loginWithBotPassword, restoreSession, serializeSession,
+  ApiClient, ApiError, WikiError, loginWithBotPassword, matchSite, neutralise, restoreSession, serializeSession,
   type SiteInfo, type TransportOptions, type WikiUser,
 } from '../mediawiki';
 import { randomUUID } from 'node:crypto';
@@ -56,32 +56,21 @@ export class SessionManager {
 
   // ---- sites ---------------------------------------------------------------------------------
 
+  /** The registered wikis. Names are the wikis' own: neutralised (also those stored by older versions). */
   sites(): SiteRecord[] {
-    return this.storage.sites();
+    return this.storage.sites().map((s) => ({ ...s, name: neutralise(s.name) }));
   }
 
   site(apiUrl: string): SiteRecord | undefined {
     return this.sites().find((s) => s.apiUrl === apiUrl);
   }
 
-  /** Finds a registered site from any URL of it: api.php, article URL, server. */
+  /**
+   * Finds a registered site from any URL of it: api.php, article URL, server. By parsed origin and
+   * path (core `matchSite`): a wiki's own claims about other origins are not trusted.
+   */
   findSite(url: string): SiteRecord | undefined {
-    let u: URL;
-    try {
-      u = new URL(url.includes('://') ? url : `https://${url}`);
-    } catch {
-      return undefined;
-    }
-    const sites = this.sites();
-    const noQuery = `${u.origin}${u.pathname}`;
-    return (
-      sites.find((s) => s.apiUrl === noQuery) ??
-      sites.find((s) => {
-        const article = s.articlePath.replace('$1', '');
-        return url.startsWith(article) || noQuery === new URL(s.apiUrl).origin + new URL(s.apiUrl).pathname.replace(/api\.php$/, 'index.php');
-      }) ??
-      sites.find((s) => new URL(s.apiUrl).origin === u.origin)
-    );
+    return matchSite(this.sites(), url);
   }
 
   async addSite(info: SiteInfo): Promise<SiteRecord> {

@@ -16,15 +16,33 @@ export interface Settings {
 
 export function settings(): Settings {
   const c = vscode.workspace.getConfiguration('mediawiki');
+  const { warnOnInsecureHttp, userAgentContact } = securitySettings();
+  // mediawiki.sites is a restricted setting (package.json capabilities.untrustedWorkspaces): an
+  // untrusted workspace's list is not used, only the user's own.
+  const sites = vscode.workspace.isTrusted ? c.get<unknown>('sites', []) : c.inspect<unknown>('sites')?.globalValue;
   return {
     defaultLoginMethod: c.get<Settings['defaultLoginMethod']>('defaultLoginMethod', 'ask'),
-    userAgentContact: c.get<string>('userAgentContact', ''),
+    userAgentContact,
     requestTimeoutSeconds: Math.max(1, c.get<number>('requestTimeoutSeconds', 30)),
-    warnOnInsecureHttp: c.get<boolean>('warnOnInsecureHttp', true),
+    warnOnInsecureHttp,
     rememberMe: c.get<boolean>('rememberMe', true),
     redirectTimeoutMinutes: Math.max(1, c.get<number>('redirectTimeoutMinutes', 5)),
-    sites: c.get<string[]>('sites', []).filter((x) => typeof x === 'string' && x.trim() !== ''),
+    sites: (Array.isArray(sites) ? sites : []).filter((x): x is string => typeof x === 'string' && x.trim() !== ''),
   };
+}
+
+/**
+ * Settings a workspace must not change (application scope in package.json): only the user's own
+ * value or the default counts, whatever a workspace or folder settings file says.
+ */
+export function securitySettings(): Pick<Settings, 'warnOnInsecureHttp' | 'userAgentContact'> {
+  const c = vscode.workspace.getConfiguration('mediawiki');
+  const user = <T>(key: string, fallback: T): T => {
+    const i = c.inspect<T>(key);
+    const v = i?.globalValue ?? i?.defaultValue;
+    return typeof v === typeof fallback ? (v as T) : fallback;
+  };
+  return { warnOnInsecureHttp: user('warnOnInsecureHttp', true), userAgentContact: user('userAgentContact', '') };
 }
 
 export function transportOptions(trace: (line: string) => void): TransportOptions {

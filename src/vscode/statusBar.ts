@@ -1,6 +1,7 @@
 // One status-bar item: who is logged in where. Expired sessions are shown plainly (warning
 // background) and a click logs in again.
 import * as vscode from 'vscode';
+import { neutralise } from '../mediawiki';
 import { logInAgainArgs } from './commands';
 import type { SessionManager } from './sessions';
 import type { AccountRecord } from './storage';
@@ -46,14 +47,14 @@ export class StatusBar implements vscode.Disposable {
 
     if (expired.length > 0) {
       const first = expired[0];
-      this.item.text = `$(warning) ${first.account.userName} · ${first.site.name}`;
+      this.item.text = `$(warning) ${neutralise(first.account.userName)} · ${first.site.name}`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       this.item.command = { title: 'Log In Again', command: 'mediawiki.logIn', arguments: [logInAgainArgs(first.account)] };
       this.item.accessibilityInformation = { label: vscode.l10n.t('MediaWiki session of {0} on {1} has expired; click to log in again', first.account.userName, first.site.name) };
     } else if (current.length > 0) {
       const latest = [...current].sort((a, b) => b.account.loggedInAt.localeCompare(a.account.loggedInAt))[0];
       const more = current.length > 1 ? ` +${current.length - 1}` : '';
-      this.item.text = `$(account) ${latest.account.userName} · ${latest.site.name}${more}`;
+      this.item.text = `$(account) ${neutralise(latest.account.userName)} · ${latest.site.name}${more}`;
       this.item.backgroundColor = undefined;
       this.item.command = 'mediawiki.statusMenu';
       this.item.accessibilityInformation = { label: vscode.l10n.t('Logged in to {0} as {1}', latest.site.name, latest.account.userName) };

@@ -11,17 +11,33 @@ export type Canned =
   /** Headers at once, then a JSON body one byte every 50 ms, never finished. */
   | 'trickle';
 
+/** A request as the canned server saw it. */
+export interface CannedHit {
+  method: string;
+  path: string;
+  params: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+}
+
 export class CannedServer {
-  readonly hits: { method: string; params: URLSearchParams; headers: http.IncomingHttpHeaders }[] = [];
+  readonly hits: CannedHit[] = [];
+  /** Answers by request (a hostile wiki that answers what an attacker would); undefined: the script. */
+  route?: (hit: CannedHit) => Canned | undefined;
   private script: Canned[] = [];
   private fallback: Canned = { json: { batchcomplete: true, query: {} } };
   private server = http.createServer((req, res) => this.handle(req, res));
   url = '';
 
-  async start(): Promise<this> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/w/api.php`;
+  /** `host`: another loopback address (127.0.0.2) is another host for the client. */
+  async start(host = '127.0.0.1'): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(0, host, r));
+    this.url = `http://${host}:${(this.server.address() as AddressInfo).port}/w/api.php`;
     return this;
+  }
+
+  /** `http://host:port` of this server. */
+  get origin(): string {
+    return new URL(this.url).origin;
   }
 
   /** Answers for the next requests, in order; afterwards `otherwise`. */
@@ -42,8 +58,9 @@ export class CannedServer {
     req.on('end', () => {
       const u = new URL(req.url ?? '/', 'http://x');
       const params = req.method === 'POST' ? new URLSearchParams(body) : u.searchParams;
-      this.hits.push({ method: req.method ?? '', params, headers: req.headers });
-      const c = this.script.shift() ?? this.fallback;
+      const hit = { method: req.method ?? '', path: u.pathname, params, headers: req.headers };
+      this.hits.push(hit);
+      const c = this.route?.(hit) ?? this.script.shift() ?? this.fallback;
       if (c === 'reset') {
         req.socket.destroy();
         return;

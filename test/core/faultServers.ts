@@ -3,6 +3,7 @@
 // answer to an edit after forwarding it). Everything else stays against the real wiki.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import type * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -17,16 +18,19 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-/** An https server with a freshly made self-signed certificate; counts TCP connections. */
-export async function selfSignedHttps(): Promise<{ url: string; connections: () => number; stop(): Promise<void> }> {
+/**
+ * An https server with a freshly made self-signed certificate; counts TCP connections. `handler`
+ * answers instead of the default API JSON (e.g. a redirect down to http).
+ */
+export async function selfSignedHttps(handler?: http.RequestListener): Promise<{ url: string; connections: () => number; stop(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mws-tls-'));
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-  const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (_req, res) => {
+  const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, handler ?? ((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"batchcomplete":true}');
-  });
+  }));
   fs.rmSync(dir, { recursive: true, force: true });
   let connections = 0;
   server.on('connection', () => connections++);

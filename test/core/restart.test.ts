@@ -89,6 +89,39 @@ describe('clientlogin RESTART (external login without a linked wiki user)', () =
       const again = await expectReject(idpLogin(wiki(), sub));
       assert.equal(again.code, 'RESTART', 'the external login is still not linked');
     });
+
+    it('RESTART, then a second REDIRECT: the identity provider is reached twice, each round with its own return', async () => {
+      const subs = [unique('first'), unique('second')];
+      // A return URL per round, as the VS Code receiver gives (a new listener and nonce each time).
+      const returns: string[] = [];
+      const returnUrl = () => {
+        returns.push(`${RETURN_URL}/${returns.length + 1}`);
+        return returns[returns.length - 1];
+      };
+      const came: { expected: string; got: string; values: FieldValues }[] = [];
+      let round = 0;
+      const p = new ScriptedPrompter(
+        () => ({ [wiki().redirectField.name]: `sub:${subs[round++]}` }),
+        async (target) => {
+          const res = await fetch(target, { redirect: 'manual' });
+          const loc = res.headers.get('location') ?? '';
+          const values = Object.fromEntries(new URL(loc).searchParams);
+          came.push({ expected: returns[returns.length - 1], got: loc.split('?')[0], values });
+          return values;
+        },
+      );
+      const seen: string[] = [];
+      p.retryAfterFailure = async (e) => (seen.push(e.code), seen.length === 1);
+      const e = await expectReject(clientLogin(new ApiClient({ apiUrl: wiki().apiUrl }), { returnUrl, prompter: p }));
+      assert.equal(e.code, 'RESTART');
+      assert.deepEqual(seen, ['RESTART', 'RESTART']);
+      assert.equal(wiki().requests().filter((r) => r.path.endsWith('idp.php')).length, 2, 'the identity provider was reached twice');
+      assert.equal(p.redirects.length, 2);
+      assert.equal(new Set(returns).size, 2, 'two return URLs');
+      assert.deepEqual(came.map((c) => c.got), returns, 'each REDIRECT came back to its own round\'s return URL');
+      assert.notDeepEqual(came[0].values, came[1].values, 'two different returns');
+      assert.deepEqual(apiActions(wiki()), ['query', 'clientlogin', 'clientlogin', 'query', 'clientlogin', 'clientlogin']);
+    });
   });
 
   describe('with ConfirmLinkSecondaryAuthenticationProvider enabled', function () {

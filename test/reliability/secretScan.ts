@@ -10,6 +10,10 @@
  * session cookie values) and the csrf tokens the suite reported (suite/reliability.test.ts writes
  * them to $MWS_SECRET_SINK, a private file outside the scanned folders).
  *
+ * The run is at trace level (code-server `--log trace`), where the extension writes every request
+ * with its (redacted) parameters: the scan fails unless the extension's own log file was among the
+ * files scanned and holds trace lines.
+ *
  * Excluded, exactly: the browser profile's `Local Storage`, where code-server keeps SecretStorage
  * (encrypted). It is scanned too, but its hits are only reported, not counted.
  * A hit anywhere else fails the run (the teardown throws). Figures: test-output/reliability-scan.json.
@@ -18,6 +22,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { testWiki } from '../vscode/setupWiki';
+import { extensionLogFiles } from '../vscode/ui/steps';
 import { figures, outputDir, writeAll } from './record';
 
 interface Secret {
@@ -36,7 +41,8 @@ export async function setup() {
   // This run's code-server folders, all under one root of its own (host.ts startCodeServer).
   const runRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'mws-vscode-run-'));
   return {
-    env: { VSCODE_TEST_KEEP: '1', MWS_SECRET_SINK: sink, MWS_VSCODE_RUN_ROOT: runRoot },
+    // Trace level: the extension's log then holds every request line with its parameters.
+    env: { VSCODE_TEST_KEEP: '1', MWS_SECRET_SINK: sink, MWS_VSCODE_RUN_ROOT: runRoot, VSCODE_TEST_LOG_LEVEL: 'trace' },
     teardown: async () => {
       const runDirs = fs.readdirSync(runRoot).filter((n) => n.startsWith('mws-vscode-')).map((n) => path.join(runRoot, n));
       try {
@@ -55,6 +61,12 @@ export async function setup() {
           fs.rmSync(canaryDir, { recursive: true, force: true });
         }
         const result = scan([...runDirs, outputDir], secrets);
+        // The scan must have read the extension's own log, written at trace level.
+        const extensionLogs = runDirs.flatMap((d) => extensionLogFiles(d)).filter((f) => result.scanned.has(f));
+        const traced = extensionLogs.filter((f) => /\[trace\] (GET|POST) /.test(fs.readFileSync(f, 'utf8')));
+        process.stdout.write(`[secret-scan] the extension's log: ${extensionLogs.length} file(s) scanned, ${traced.length} with request traces\n`);
+        if (extensionLogs.length === 0) throw new Error('secret scan: the extension\'s own log file ("MediaWiki Sessions.log") was not among the files scanned');
+        if (traced.length === 0) throw new Error('secret scan: the extension\'s log holds no trace lines (the run was not at trace level)');
         const f = figures('scan');
         f.secretScan = {
           filesScanned: result.files,
@@ -64,6 +76,8 @@ export async function setup() {
         };
         f.extra['secretStorageHits'] = result.secretStorageHits;
         f.extra['runFolders'] = runDirs.length;
+        f.extra['extensionLogsScanned'] = extensionLogs.length;
+        f.extra['extensionLogsWithTraces'] = traced.length;
         writeAll();
         process.stdout.write(`[secret-scan] ${result.files} files in ${runDirs.length} run folder(s) + test-output, ${secrets.length} secrets: ${result.hits.length} hit(s)\n`);
         if (runDirs.length === 0) throw new Error('secret scan: no code-server run folder found (did the suite run?)');
@@ -106,8 +120,9 @@ async function collectSecrets(sink: string): Promise<Secret[]> {
   return out;
 }
 
-function scan(roots: string[], secrets: Secret[]): { files: number; hits: { file: string; kind: string }[]; secretStorageHits: number } {
+function scan(roots: string[], secrets: Secret[]): { files: number; scanned: Set<string>; hits: { file: string; kind: string }[]; secretStorageHits: number } {
   const hits: { file: string; kind: string }[] = [];
+  const scanned = new Set<string>();
   let files = 0;
   let secretStorageHits = 0;
   const needles = secrets.flatMap((s) => [...new Set([s.value, encodeURIComponent(s.value), JSON.stringify(s.value).slice(1, -1)])].map((v) => ({ kind: s.kind, bytes: Buffer.from(v) })));
@@ -127,6 +142,7 @@ function scan(roots: string[], secrets: Secret[]): { files: number; hits: { file
     // Extensions and the code-server install are code, not data.
     if (/[\\/]extensions[\\/]/.test(p) && !/[\\/]user-data[\\/]/.test(p)) return;
     files++;
+    scanned.add(p);
     const buf = fs.readFileSync(p);
     for (const n of needles) {
       if (buf.includes(n.bytes) || buf.includes(Buffer.from(n.bytes.toString('utf8'), 'utf16le'))) {
@@ -136,5 +152,5 @@ function scan(roots: string[], secrets: Secret[]): { files: number; hits: { file
     }
   };
   for (const r of roots) if (fs.existsSync(r)) walk(r);
-  return { files, hits, secretStorageHits };
+  return { files, scanned, hits, secretStorageHits };
 }

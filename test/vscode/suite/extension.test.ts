@@ -165,7 +165,7 @@ describe('MediaWiki Sessions in VS Code (real wiki)', function () {
 
   it('interactive login of the 2FA user with a TOTP code; a second account for the wiki', async () => {
     const u = ctx().users.twoFactor[ctx().users.twoFactor.length - 1];
-    const { code } = await control<{ code: string }>('/totp', { secret: u.totpSecret });
+    const { code } = await control<{ code: string }>('/totp', { user: u.name });
     const account = await vscode.commands.executeCommand<AccountSummary>('mediawiki.logIn', {
       site: ctx().apiUrl, method: 'interactive', username: u.name, password: u.password, values: { OATHToken: code }, rememberMe: false,
     });

@@ -165,7 +165,7 @@ describe('REDIRECT login and 2FA input in VS Code (real wiki, real browser)', fu
     // twoFactor[1]: no other test uses it, so its code is not spent in this 30 s window
     // (OATHAuth accepts each code once per user).
     const u = ctx().users.twoFactor[1];
-    const { code } = await control<{ code: string }>('/totp', { secret: u.totpSecret });
+    const { code } = await control<{ code: string }>('/totp', { user: u.name });
     const spaced = `${code.slice(0, 3)} ${code.slice(3)}`;
     assert.match(spaced, /^\d{3} \d{3}$/);
     const account = await vscode.commands.executeCommand<AccountSummary>('mediawiki.logIn', {
@@ -184,7 +184,7 @@ describe('REDIRECT login and 2FA input in VS Code (real wiki, real browser)', fu
     // OATHAuth strips ASCII whitespace itself, but not U+00A0: this PASS depends on the extension
     // removing it (prompter normalise()). twoFactor[2]: used by no other test.
     const u = ctx().users.twoFactor[2];
-    const { code } = await control<{ code: string }>('/totp', { secret: u.totpSecret });
+    const { code } = await control<{ code: string }>('/totp', { user: u.name });
     const account = await vscode.commands.executeCommand<AccountSummary>('mediawiki.logIn', {
       site: ctx().apiUrl, method: 'interactive', username: u.name, password: u.password, values: { OATHToken: `${code.slice(0, 3)}\u00a0${code.slice(3)}` }, rememberMe: false, silent: true,
     });

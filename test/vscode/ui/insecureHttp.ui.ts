@@ -18,16 +18,16 @@ const SITE = new RegExp(HOST.replace(/\./g, '\\.'));
 /**
  * Merges `values` into the user settings the way a user does: Preferences: Open User Settings
  * (JSON), replace the text, save. (code-server does not notice a settings.json written behind
- * its back.)
+ * its back.) `workspace`: the workspace folder's .vscode/settings.json instead.
  */
-async function setUserSettings(page: Page, values: Record<string, unknown>): Promise<void> {
-  const file = path.join(codeServer().userDataDir, 'User', 'settings.json');
-  const current = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+async function setUserSettings(page: Page, values: Record<string, unknown>, workspace = false): Promise<void> {
+  const file = workspace ? path.join(codeServer().workspace, '.vscode', 'settings.json') : path.join(codeServer().userDataDir, 'User', 'settings.json');
+  const current = (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8') || '{}') : {}) as Record<string, unknown>;
   for (const [k, v] of Object.entries(values)) {
     if (v === undefined) delete current[k];
     else current[k] = v;
   }
-  await runCommand(page, 'Preferences: Open User Settings (JSON)');
+  await runCommand(page, workspace ? 'Preferences: Open Workspace Settings (JSON)' : 'Preferences: Open User Settings (JSON)');
   const editor = page.locator('.editor-instance .monaco-editor textarea').first();
   await editor.waitFor({ state: 'attached', timeout: 15_000 });
   await editor.focus();
@@ -123,5 +123,43 @@ describe('UI: plain http to a host that is not loopback', function () {
     await pickQuickPickItem(page, /Don't remember/);
     await waitForStatus(page, new RegExp(`${bot.name} · `));
     assert.equal(logins().length, 1, 'one login request (lgname + lgpassword) at the wiki');
+  });
+
+  it('a workspace cannot silence the warning (user settings only); pasted cookies get the same modal', async () => {
+    const { page } = workbench();
+    const { bot } = testWiki().users;
+    // What a cloned repository's .vscode/settings.json could say.
+    await setUserSettings(page, { 'mediawiki.warnOnInsecureHttp': false }, true);
+    try {
+      testWiki().clearRequests();
+      await runCommand(page, 'MediaWiki: Use Existing Session…');
+      await pickQuickPickItem(page, SITE);
+      await page.locator('.quick-input-widget .quick-input-box input').fill('mw_session=abcdef0123456789; mwUserName=Someone');
+      await page.keyboard.press('Enter');
+      await dialog(page).waitFor({ state: 'visible', timeout: 10_000 });
+      const text = (await dialog(page).textContent()) ?? '';
+      assert.match(text, new RegExp(`session cookies would be sent to ${HOST.replace(/\./g, '\\.')} unencrypted`));
+      assert.ok(!text.includes('abcdef0123456789'), 'the warning does not show the cookies');
+      await screenshot(page, 'insecure-http-cookies-warning');
+      await dialog(page).getByRole('button', { name: 'Cancel' }).click();
+      await dialog(page).waitFor({ state: 'hidden', timeout: 5_000 });
+      await sleep(1_000); // what a check of the session would send, it has sent by now
+      assert.deepEqual(testWiki().requests().filter((r) => r.path.endsWith('api.php')), [], 'declined: the cookies never reached the wiki');
+
+      // The password warning too, despite the workspace's false.
+      await botPasswordLogin(page, SITE, bot, 'password');
+      await page.locator('.quick-input-widget .quick-input-box input').fill(bot.botPassword);
+      await page.keyboard.press('Enter');
+      await dialog(page).waitFor({ state: 'visible', timeout: 10_000 });
+      assert.match((await dialog(page).textContent()) ?? '', /Your password would be sent/);
+      await dialog(page).getByRole('button', { name: 'Cancel' }).click();
+      await dialog(page).waitFor({ state: 'hidden', timeout: 5_000 });
+      assert.deepEqual(logins(), [], 'no login request');
+    } finally {
+      await page.keyboard.press('Escape');
+      await setUserSettings(page, { 'mediawiki.warnOnInsecureHttp': undefined }, true);
+      // Leave the workspace as found for the later tests (windows.ui reloads it): no .vscode folder.
+      fs.rmSync(path.join(codeServer().workspace, '.vscode'), { recursive: true, force: true });
+    }
   });
 });

@@ -60,6 +60,9 @@ describe('UI: two windows on one code-server (SecretStorage across windows)', fu
     await b?.close().catch(() => undefined);
     const { page: a } = workbench();
     await reload(a);
+    // The status item comes with the extension's activation after the reload: wait for it, or a
+    // slow activation reads as "not signed out" and Log Out then finds no account to pick.
+    await waitForStatus(a, /MediaWiki|·/, 60_000);
     for (let i = 0; i < 3 && (await statusText(a)) !== 'MediaWiki'; i++) {
       await runCommand(a, 'MediaWiki: Log Out');
       const labels = await quickPickLabels(a);
