@@ -542,6 +542,7 @@ export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedW
   const cacheDir = opts.extraSettings ? path.join(dir, 'cache') : template.cacheDir;
   if (opts.extraSettings && !fs.existsSync(cacheDir)) fs.cpSync(template.cacheDir, cacheDir, { recursive: true });
   const requestLog = path.join(dir, 'requests.log');
+  const holdFile = path.join(dir, 'hold-logins');
   const serverLogFile = path.join(dir, 'server.log');
   const localSettings = path.join(confDir, 'LocalSettings.php');
 
@@ -570,6 +571,7 @@ export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedW
       ...process.env,
       MWTEST_CONF: localSettings,
       MWTEST_LOG: requestLog,
+      MWTEST_HOLD: holdFile,
       MWTEST_MW: MW_DIR,
       MWTEST_IDP_SECRET: state.idpSecret,
       MWTEST_PORT: String(port),
@@ -705,6 +707,10 @@ export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedW
     },
     clearRequests(): void {
       logOffset = fileSize(requestLog);
+    },
+    holdLogins(): () => void {
+      fs.writeFileSync(holdFile, '');
+      return () => fs.rmSync(holdFile, { force: true });
     },
     async resetThrottles(): Promise<void> {
       await cacheTool(['reset-throttles']);

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { openCommandPalette, pickQuickPickItem, runCommand, screenshot, sleep, typeInInputBox, quickPickLabels } from '../host';
 import { testWiki } from '../setupWiki';
 import { workbench } from './hooks';
-import { addWiki, waitForInputTitle, waitForStatus } from './steps';
+import { ACCOUNT_COMMANDS, WIKI_COMMANDS, addWiki, offeredWhenSettled, waitForInputTitle, waitForStatus } from './steps';
 
 
 /** Palette → Log In → the wiki → Interactive → "User name and password", up to the Username box. */
@@ -57,6 +57,8 @@ describe('UI: logging in from the command palette', function () {
     const text = await waitForStatus(page, new RegExp(`${bot.name} · ${testWiki().siteName}`));
     assert.match(text, new RegExp(`${bot.name} · ${testWiki().siteName}`));
     await screenshot(page, 'status-logged-in');
+    // An account now: the commands that act on one are offered.
+    assert.deepEqual(await offeredWhenSettled(page, [...ACCOUNT_COMMANDS, ...WIKI_COMMANDS], [...ACCOUNT_COMMANDS, ...WIKI_COMMANDS]), [...ACCOUNT_COMMANDS, ...WIKI_COMMANDS]);
   });
 
   it('interactive login of the 2FA user: the TOTP code typed into the InputBox', async () => {
@@ -146,5 +148,7 @@ describe('UI: logging in from the command palette', function () {
     const text = await waitForStatus(page, /^MediaWiki$/);
     assert.equal(text, 'MediaWiki');
     await screenshot(page, 'status-logged-out');
+    // No account left: Log Out, Switch Account and Check Session leave the palette; the wiki stays.
+    assert.deepEqual(await offeredWhenSettled(page, [...ACCOUNT_COMMANDS, ...WIKI_COMMANDS], WIKI_COMMANDS), WIKI_COMMANDS);
   });
 });
