@@ -60,6 +60,9 @@ describe('UI: two windows on one code-server (SecretStorage across windows)', fu
     await b?.close().catch(() => undefined);
     const { page: a } = workbench();
     await reload(a);
+    // Activated again (its status item is back) before the palette is asked: Log Out is offered only
+    // once the extension has set its context keys.
+    await waitForStatus(a, /\S/);
     for (let i = 0; i < 3 && (await statusText(a)) !== 'MediaWiki'; i++) {
       await runCommand(a, 'MediaWiki: Log Out');
       const labels = await quickPickLabels(a);
