@@ -10,7 +10,7 @@
 // As root it runs `apt-get update` and installs what is missing, non-interactively; not as root it
 // prints the one command that would, and exits 1. Nothing to do: one line, well under a second.
 // Plain Node, no dependencies: it runs before `npm run compile` and before `npm ci` in .ci/run.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,13 +36,17 @@ if (!command) {
 
 const codeServerMissing =
   command.codeServer && spawnSync('bash', [installCodeServer, '--installed'], { stdio: 'ignore' }).status !== 0;
-const wanted = [...command.groups, ...(codeServerMissing ? ['code-server'] : [])].flatMap((g) => groups[g].packages);
+const buildPackages = codeServerMissing ? groups['code-server'].packages : [];
+const wanted = [...new Set([...command.groups.flatMap((g) => groups[g].packages), ...buildPackages])];
+const installsCodeServer = command.codeServer && !packagesOnly;
 
 const missing = missingPackages(wanted);
+/** The code-server install, when it was started early (alongside apt-get). */
+let codeServer;
 if (missing === undefined) {
   console.warn(`provision: no dpkg here (not Debian?): make sure these are installed: ${wanted.join(' ')}`);
 } else if (missing.length === 0) {
-  console.log(`provision: Debian packages for \`${name}\` present: ${[...new Set(wanted)].join(' ')}`);
+  console.log(`provision: Debian packages for \`${name}\` present: ${wanted.join(' ')}`);
 } else {
   const install = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   if (process.getuid?.() !== 0) {
@@ -50,15 +54,20 @@ if (missing === undefined) {
       `  sudo apt-get update && sudo ${install}`);
     process.exit(1);
   }
-  console.log(`provision: installing Debian packages: ${missing.join(' ')}`);
   const started = Date.now();
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
-    const r = spawnSync('apt-get', args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    if (r.status !== 0) {
-      console.error(`provision: apt-get ${args[0]} failed (exit ${r.status ?? r.signal}); run it yourself: ${install}`);
-      process.exit(1);
-    }
+  apt(['update', '-qq'], install);
+  // What builds code-server first; then code-server builds (CPU) while apt-get installs the rest (disk).
+  const first = missing.filter((p) => buildPackages.includes(p));
+  const rest = missing.filter((p) => !first.includes(p));
+  if (installsCodeServer && first.length > 0 && rest.length > 0) {
+    console.log(`provision: installing Debian packages: ${first.join(' ')} (to build code-server)`);
+    apt(['install', '-y', '-qq', '--no-install-recommends', ...first], install);
+    codeServer = runCodeServerInstall();
+    console.log(`provision: installing Debian packages: ${rest.join(' ')} (while code-server builds)`);
+    apt(['install', '-y', '-qq', '--no-install-recommends', ...rest], install);
+  } else {
+    console.log(`provision: installing Debian packages: ${missing.join(' ')}`);
+    apt(['install', '-y', '-qq', '--no-install-recommends', ...missing], install);
   }
   const still = missingPackages(missing) ?? [];
   if (still.length > 0) {
@@ -68,9 +77,27 @@ if (missing === undefined) {
   console.log(`provision: Debian packages installed (${Math.round((Date.now() - started) / 1000)} s)`);
 }
 
-if (command.codeServer && !packagesOnly) {
-  const r = spawnSync('bash', [installCodeServer], { stdio: 'inherit' });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+if (installsCodeServer) {
+  const status = await (codeServer ?? runCodeServerInstall());
+  if (status !== 0) process.exit(status);
+}
+
+/** Runs install-code-server.sh (idempotent); resolves with its exit status. */
+function runCodeServerInstall() {
+  return new Promise((resolve) => {
+    const child = spawn('bash', [installCodeServer], { stdio: 'inherit' });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on('error', () => resolve(1));
+  });
+}
+
+/** apt-get, non-interactive; exits with the command to run by hand when it fails. */
+function apt(args, install) {
+  const r = spawnSync('apt-get', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) {
+    console.error(`provision: apt-get ${args[0]} failed (exit ${r.status ?? r.signal}); run it yourself: ${install}`);
+    process.exit(1);
+  }
 }
 
 /** Packages not installed according to dpkg, or undefined when there is no dpkg. */

@@ -91,6 +91,7 @@ if [ -z "${npm_config_nodedir:-}" ] && [ -z "${NPM_CONFIG_NODEDIR:-}" ]; then
     export npm_config_nodedir="$node_dir"
   fi
 fi
+export JOBS="${JOBS:-max}"             # node-gyp: make on every core (the native modules are most of the time)
 export npm_config_unsafe_perm=true  # code-server's postinstall refuses to run as root without it
 export npm_config_yes=true          # node-pty's install script runs `npx node-gyp`
 export npm_config_ignore_scripts=false
