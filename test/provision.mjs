@@ -8,7 +8,7 @@
 //   ... --packages-only                   the Debian packages, not code-server (for `sudo` in .ci/run)
 //
 // As root it runs `apt-get update` and installs what is missing, non-interactively; not as root it
-// prints the one command that would, and exits 1. Nothing to do: one line, well under a second.
+// prints the one command that would, and exits 1. Nothing to do: two lines, a few seconds (code-server's --version).
 // Plain Node, no dependencies: it runs before `npm run compile` and before `npm ci` in .ci/run.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -77,9 +77,11 @@ if (missing === undefined) {
   console.log(`provision: Debian packages installed (${Math.round((Date.now() - started) / 1000)} s)`);
 }
 
-if (installsCodeServer) {
+if (installsCodeServer && codeServerMissing) {
   const status = await (codeServer ?? runCodeServerInstall());
   if (status !== 0) process.exit(status);
+} else if (installsCodeServer) {
+  console.log('provision: code-server is installed (.cache/code-server)');
 }
 
 /** Runs install-code-server.sh (idempotent); resolves with its exit status. */
