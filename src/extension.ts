@@ -6,6 +6,7 @@ import { AccessTokens } from './vscode/accessTokens';
 import { createExtensionApi } from './vscode/api';
 import { AUTH_PROVIDER_ID, MediaWikiAuthProvider } from './vscode/authProvider';
 import { registerCommands } from './vscode/commands';
+import { updateContextKeys } from './vscode/contextKeys';
 import { Log } from './vscode/log';
 import { LoginFlows } from './vscode/loginFlow';
 import { UriReturnHandler } from './vscode/redirectReceiver';
@@ -51,8 +52,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<MediaW
 
   const changes = new vscode.EventEmitter<MediaWikiSessionsChangeEvent>();
   context.subscriptions.push(changes);
+  updateContextKeys(sessions);
   const listener = sessions.onDidChange((sites) => {
     status.update();
+    updateContextKeys(sessions);
     auth.refresh();
     changes.fire({ sites });
   });

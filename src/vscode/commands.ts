@@ -138,24 +138,41 @@ export function registerCommands(context: vscode.ExtensionContext, sessions: Ses
 
   run<unknown, void>('mediawiki.showLog', vscode.l10n.t('Show Log'), async () => log.show());
 
-  // The status bar's click: the actions that make sense now.
+  // The status bar's click: the actions that make sense now, each with its command's icon.
+  const icon = commandIcons(context);
   run<unknown, void>('mediawiki.statusMenu', 'MediaWiki', async () => {
     type Item = vscode.QuickPickItem & { action?: () => Thenable<unknown> };
+    const item = (command: string, label: string, args?: unknown): Item => ({
+      label: `${icon(command)} ${label}`,
+      action: () => (args === undefined ? vscode.commands.executeCommand(command) : vscode.commands.executeCommand(command, args)),
+    });
     const items: Item[] = [];
     for (const a of sessions.accounts()) {
       const site = sessions.site(a.apiUrl)?.name ?? a.apiUrl;
-      if (a.state === 'expired') items.push({ label: `$(warning) ${vscode.l10n.t('Log in again as {0} on {1}', a.userName, site)}`, action: () => vscode.commands.executeCommand('mediawiki.logIn', logInAgainArgs(a)) });
-      items.push({ label: `$(sign-out) ${vscode.l10n.t('Log out {0} on {1}', a.userName, site)}`, action: () => vscode.commands.executeCommand('mediawiki.logOut', { site: a.apiUrl, account: a.userName }) });
+      if (a.state === 'expired') {
+        // A warning, not the Log In icon: this is what needs attention.
+        const again = vscode.l10n.t('Log in again as {0} on {1}', a.userName, site);
+        items.push({ ...item('mediawiki.logIn', again, logInAgainArgs(a)), label: `$(warning) ${again}` });
+      }
+      items.push(item('mediawiki.logOut', vscode.l10n.t('Log out {0} on {1}', a.userName, site), { site: a.apiUrl, account: a.userName }));
     }
+    const hasAccounts = sessions.accounts().length > 0;
     items.push(
-      { label: `$(sign-in) ${vscode.l10n.t('Log In…')}`, action: () => vscode.commands.executeCommand('mediawiki.logIn') },
-      { label: `$(account) ${vscode.l10n.t('Switch Account…')}`, action: () => vscode.commands.executeCommand('mediawiki.switchAccount') },
-      { label: `$(add) ${vscode.l10n.t('Add Wiki…')}`, action: () => vscode.commands.executeCommand('mediawiki.addWiki') },
-      { label: `$(output) ${vscode.l10n.t('Show Log')}`, action: () => vscode.commands.executeCommand('mediawiki.showLog') },
+      item('mediawiki.logIn', vscode.l10n.t('Log In…')),
+      ...(hasAccounts ? [item('mediawiki.switchAccount', vscode.l10n.t('Switch Account…')), item('mediawiki.checkSession', vscode.l10n.t('Check Session'))] : []),
+      item('mediawiki.addWiki', vscode.l10n.t('Add Wiki…')),
+      item('mediawiki.showLog', vscode.l10n.t('Show Log')),
     );
     const picked = await vscode.window.showQuickPick(items, { title: 'MediaWiki Sessions' });
     await picked?.action?.();
   });
+}
+
+/** `$(name)` of a command's icon as package.json declares it: one place for each command's icon. */
+function commandIcons(context: vscode.ExtensionContext): (command: string) => string {
+  const declared = (context.extension.packageJSON as { contributes?: { commands?: { command: string; icon?: unknown }[] } }).contributes?.commands ?? [];
+  const icons = new Map(declared.filter((c) => typeof c.icon === 'string').map((c) => [c.command, c.icon as string]));
+  return (command) => icons.get(command) ?? '';
 }
 
 /** Arguments of mediawiki.logIn that log an (expired) account in again the way it logged in. */

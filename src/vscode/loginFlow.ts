@@ -228,9 +228,21 @@ export class LoginFlows {
       if (!pick) return undefined;
       remember = pick.remember;
     }
+    // Cancel on the notification, like the wiki lookup: the request in flight is aborted.
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Logging in to {0} as {1}…', site.name, username) },
-      () => loginWithBotPassword(client, { username, password, domain }),
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Logging in to {0} as {1}…', site.name, username), cancellable: true },
+      async (_p, token) => {
+        const abort = new AbortController();
+        const cancelled = token.onCancellationRequested(() => abort.abort());
+        try {
+          return await loginWithBotPassword(client, { username, password, domain }, abort.signal);
+        } catch (e) {
+          if (token.isCancellationRequested) throw new LoginError('cancelled', vscode.l10n.t('The login was cancelled.'));
+          throw e;
+        } finally {
+          cancelled.dispose();
+        }
+      },
     );
     return { method: 'botpassword' as const, loginName: username, domain, rememberPassword: remember ? password : undefined };
   }

@@ -1,7 +1,7 @@
 // The fault matrix: every fault against the core client, with the number of attempts, the time
 // spent (bounded by the retry deadline) and the error the caller gets. The real wiki produces what
 // it can (maxlag, readonly, a dropped answer to a real edit through a TCP proxy); loopback servers
-// written for the test produce the rest. Each case is recorded for the README's figures.
+// written for the test produce the rest. Each case is recorded for the reliability figures in CONTRIBUTING.md.
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -74,4 +74,24 @@ describe('localisable core messages', () => {
     assert.doesNotMatch(again.message, /⟦/);
     assert.match(again.message, /is not an http\(s\) address\. \[bad-url\] Enter a full address/);
   });
+
+  // The German translation is complete: every string of the bundle and of the manifest, with the
+  // same placeholders, so a new English string without its German one fails here. (That VS Code
+  // shows it is proven in the workbench: test/vscode/ui/german.ui.ts.)
+  for (const [what, english, german] of [
+    ['media/l10n/bundle.l10n.de.json', committed, path.join(root, 'media', 'l10n', 'bundle.l10n.de.json')],
+    ['package.nls.de.json', path.join(root, 'package.nls.json'), path.join(root, 'package.nls.de.json')],
+  ] as const) {
+    it(`${what} translates every string, keeping its placeholders`, () => {
+      const en = JSON.parse(fs.readFileSync(english, 'utf8')) as Record<string, string>;
+      const de = JSON.parse(fs.readFileSync(german, 'utf8')) as Record<string, string>;
+      assert.deepEqual(Object.keys(en).filter((k) => !(k in de)), [], 'untranslated');
+      assert.deepEqual(Object.keys(de).filter((k) => !(k in en)), [], 'translations of strings that no longer exist');
+      const placeholders = (s: string) => (s.match(/\{\d+\}|\[[a-z-]+\]|command:[\w.]+/g) ?? []).sort();
+      const wrong = Object.keys(en).filter((k) => JSON.stringify(placeholders(en[k])) !== JSON.stringify(placeholders(de[k])));
+      assert.deepEqual(wrong, [], 'placeholders, [codes] and command links kept');
+      const same = Object.keys(en).filter((k) => en[k] === de[k] && /\s/.test(en[k]) && !/^MediaWiki Sessions$/.test(en[k]));
+      assert.deepEqual(same, [], 'left in English');
+    });
+  }
 });

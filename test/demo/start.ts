@@ -1,34 +1,14 @@
 // `npm start`: the product on an embedded wiki, in one command.
-//  1. checks (or, as root on Debian, installs) MediaWiki, Chromium's deps and code-server;
+//  1. `npm start` runs test/provision.mjs first (prestart): MediaWiki, PHP and code-server;
 //  2. starts the demo wiki — the same real MediaWiki the tests use — with a bot password, a 2FA user
 //     and a few pages;
 //  3. starts VS Code in the browser (code-server 4.99.4) with the extension installed and the demo
 //     wiki offered in "MediaWiki: Log In";
 //  4. prints the URL, the demo credentials and how to get the current 2FA code; Ctrl+C stops it all.
-import { execFileSync, spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient, loginWithBotPassword } from '../../src/mediawiki';
 import { cleanupAll, onCleanup, repoRoot, startCodeServer } from '../vscode/host';
 import { startWiki } from '../wiki';
-
-function ensureSystemPackages(): void {
-  const need: string[] = [];
-  if (!fs.existsSync('/usr/share/mediawiki/maintenance/install.php')) need.push('mediawiki');
-  if (spawnSync('php', ['-m']).status !== 0) need.push('php-cli');
-  else if (!String(spawnSync('php', ['-m']).stdout).includes('pdo_sqlite')) need.push('php-sqlite3');
-  if (!fs.existsSync('/usr/bin/rg')) need.push('ripgrep');
-  if (!fs.existsSync('/usr/include/krb5.h') && !fs.existsSync('/usr/include/gssapi/gssapi.h')) need.push('libkrb5-dev');
-  if (need.length === 0) return;
-  const cmd = `apt-get install -y --no-install-recommends ${need.join(' ')}`;
-  if (process.getuid?.() === 0 && fs.existsSync('/usr/bin/apt-get')) {
-    console.log(`Installing Debian packages: ${need.join(' ')}`);
-    execFileSync('bash', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive ${cmd}`], { stdio: 'inherit' });
-    return;
-  }
-  console.error(`The demo needs Debian packages that are missing. Run:\n  sudo apt-get update && sudo ${cmd}`);
-  process.exit(1);
-}
 
 async function seed(apiUrl: string, bot: { lgname: string; botPassword: string }): Promise<void> {
   const client = new ApiClient({ apiUrl });
@@ -45,10 +25,6 @@ async function seed(apiUrl: string, bot: { lgname: string; botPassword: string }
 }
 
 async function main(): Promise<void> {
-  ensureSystemPackages();
-  const install = spawnSync('bash', [path.join(repoRoot, 'test', 'vscode', 'install-code-server.sh')], { stdio: 'inherit' });
-  if (install.status !== 0) process.exit(install.status ?? 1);
-
   console.log('Starting the demo wiki…');
   const wiki = await startWiki();
   onCleanup(() => wiki.stop());

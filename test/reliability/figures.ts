@@ -1,12 +1,12 @@
 /**
- * Renders the README's reliability section from the figures the tests recorded
+ * Renders the reliability section of CONTRIBUTING.md from the figures the tests recorded
  * (test-output/reliability-{core,vscode,scan}.json), between
  * `<!-- reliability:start -->` and `<!-- reliability:end -->`; writes test-output/reliability.json.
  *
  *   npm run test:core && node out/test/vscode/run.js --only suite --setup out/test/vscode/setupWiki.js \
  *     --setup out/test/reliability/secretScan.js && node out/test/reliability/figures.js
  *
- * Fails if a part is missing, so the README never shows figures that were not measured.
+ * Fails if a part is missing, so CONTRIBUTING.md never shows figures that were not measured.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -60,11 +60,11 @@ export function render(): { markdown: string; summary: Record<string, unknown> }
 if (require.main === module) {
   const { markdown, summary } = render();
   fs.writeFileSync(path.join(outputDir, 'reliability.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  const readme = path.join(repoRoot, 'README.md');
+  const readme = path.join(repoRoot, 'CONTRIBUTING.md');
   let text = fs.readFileSync(readme, 'utf8');
   const start = '<!-- reliability:start -->';
   const end = '<!-- reliability:end -->';
-  if (!text.includes(start)) text = `${text.trimEnd()}\n\n## Reliability\n\n${start}\n${end}\n`;
+  if (!text.includes(start)) text = `${text.trimEnd()}\n\n## Reliability figures\n\n${start}\n${end}\n`;
   const before = text.slice(0, text.indexOf(start) + start.length);
   const after = text.slice(text.indexOf(end));
   fs.writeFileSync(readme, `${before}\n${markdown}\n${after}`);

@@ -1,4 +1,4 @@
-// Figures for the README's reliability section, recorded by the tests themselves (never by hand).
+// Figures for the reliability section of CONTRIBUTING.md, recorded by the tests themselves (never by hand).
 // Each producer (core mocha run, extension-host suite, secret scan) writes its own file
 // test-output/reliability-<part>.json when its process exits; test/reliability/figures.ts merges them.
 import * as fs from 'node:fs';

@@ -119,6 +119,13 @@ const livePgids = new Set<number>();
 export interface StartCodeServerOptions {
   /** Install this .vsix into the server's extensions folder before starting. */
   vsix?: string;
+  /** More .vsix files to install first (e.g. a language pack). */
+  extraVsix?: string[];
+  /**
+   * Display language (`--locale`), e.g. 'de'. It takes effect only with a language pack for it
+   * installed (extraVsix): without one VS Code stays English.
+   */
+  locale?: string;
   /**
    * Folder of an extension to install as a symlink (`<publisher>.<name>-<version>`) in the
    * extensions folder, i.e. as an ordinary installed extension (not extension development mode).
@@ -219,8 +226,9 @@ export async function startCodeServer(options: StartCodeServerOptions = {}): Pro
   });
 
   const common = ['--config', '/dev/null', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
-  if (options.vsix) {
-    await execFileAsync(bin, [...common, '--install-extension', path.resolve(options.vsix)], { env, timeout: 60_000 });
+  // One by one: a language pack is registered (languagepacks.json) when it is installed.
+  for (const vsix of [...(options.extraVsix ?? []), ...(options.vsix ? [options.vsix] : [])]) {
+    await execFileAsync(bin, [...common, '--install-extension', path.resolve(vsix)], { env, timeout: 60_000 });
   }
   if (options.linkExtension) {
     const dir = path.resolve(options.linkExtension);
@@ -240,6 +248,7 @@ export async function startCodeServer(options: StartCodeServerOptions = {}): Pro
     '--disable-getting-started-override',
     '--ignore-last-opened',
     '--log', process.env.VSCODE_TEST_LOG_LEVEL ?? 'info',
+    ...(options.locale ? ['--locale', options.locale] : []),
   ];
   const log = fs.openSync(logFile, 'a');
   // detached: own process group, so stop() also reaches the extension hosts and pty helpers.

@@ -4,10 +4,10 @@
 #
 #   test/vscode/install-code-server.sh            # idempotent: does nothing if already installed
 #   FORCE=1 test/vscode/install-code-server.sh     # reinstall
+#   test/vscode/install-code-server.sh --installed # exit 0 if installed, 1 if not (test/provision.mjs)
 #
-# Works non-interactively (CI=true, no stdin), as root or not. Needs Debian packages
-#   chromium (drives the workbench), libkrb5-dev (code-server's `kerberos` module builds from source),
-#   ripgrep (replaces @vscode/ripgrep's GitHub download), plus python3/make/g++ for node-gyp.
+# Works non-interactively (CI=true, no stdin), as root or not. The Debian packages that build it
+# (group "code-server" of test/debian-packages.json) come from `node test/provision.mjs code-server`.
 # Why each workaround is here: /work/shared/reference/vscode-testing-facts.md and test/vscode/README.md.
 set -euo pipefail
 
@@ -29,24 +29,18 @@ installed_version() {
   rm -rf "$h"
 }
 
+if [ "${1:-}" = --installed ]; then
+  [ -f "$MARKER" ] && [ "$(installed_version || true)" = "$CODE_SERVER_VERSION" ]
+  exit
+fi
 if [ -z "${FORCE:-}" ] && [ -f "$MARKER" ] && [ "$(installed_version || true)" = "$CODE_SERVER_VERSION" ]; then
   echo "code-server $CODE_SERVER_VERSION already installed: $BIN ($(( $(date +%s) - start ))s)"
   exit 0
 fi
 
 # --- prerequisites -------------------------------------------------------------------------------
-missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-[ -x /usr/bin/rg ] || missing+=(ripgrep)
-{ [ -f /usr/include/gssapi/gssapi.h ] || [ -f /usr/include/krb5.h ]; } || missing+=(libkrb5-dev)
-command -v python3 >/dev/null || missing+=(python3)
-command -v make >/dev/null || missing+=(make)
-command -v g++ >/dev/null || missing+=(g++)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "install-code-server: missing system packages. Run:" >&2
-  echo "  apt-get install -y --no-install-recommends ${missing[*]}" >&2
-  exit 1
-fi
+# As root: installs what is missing; otherwise prints the apt-get command and fails.
+node "$ROOT/test/provision.mjs" code-server
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 if [ "$node_major" != 20 ]; then
   echo "install-code-server: code-server $CODE_SERVER_VERSION requires Node 20 (found $(node -v))" >&2
@@ -97,6 +91,7 @@ if [ -z "${npm_config_nodedir:-}" ] && [ -z "${NPM_CONFIG_NODEDIR:-}" ]; then
     export npm_config_nodedir="$node_dir"
   fi
 fi
+export JOBS="${JOBS:-max}"             # node-gyp: make on every core (the native modules are most of the time)
 export npm_config_unsafe_perm=true  # code-server's postinstall refuses to run as root without it
 export npm_config_yes=true          # node-pty's install script runs `npx node-gyp`
 export npm_config_ignore_scripts=false

@@ -20,6 +20,8 @@ async function main(): Promise<void> {
   const size = fs.statSync(vsix).size;
   console.log(`[vsix] ${path.relative(repoRoot, vsix)}: ${(size / 1024).toFixed(0)} KiB, ${files.length} files: ${files.join(', ')}`);
   assert.ok(files.includes('dist/extension.js'), 'the bundle is packaged');
+  // The translations ship: VS Code reads package.nls.<lang>.json and media/l10n/bundle.l10n.<lang>.json.
+  for (const f of ['package.nls.json', 'package.nls.de.json', 'media/l10n/bundle.l10n.de.json']) assert.ok(files.includes(f), `${f} is packaged`);
   // undici and tough-cookie are bundles of their own, require()d on the first request: every file
   // the activation bundle requires by a relative path must ship with it.
   const required = [...fs.readFileSync(path.join(repoRoot, 'dist', 'extension.js'), 'utf8').matchAll(/require\("\.\/([^"]+)"\)/g)].map((m) => `dist/${m[1]}`);

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import debianPackages from '../debian-packages.json';
 import type {
   BotAccount,
   ServedRequest,
@@ -481,7 +482,10 @@ export interface StartWikiOptionsEx extends StartWikiOptions {
  * Start a fresh wiki. The first call in a process installs a pristine template (about 3-4 s);
  * later calls copy it (well under a second).
  */
-/** Says exactly which Debian packages are missing (the wiki needs MediaWiki 1.39, PHP and SQLite). */
+/**
+ * Says exactly which Debian packages are missing (the wiki needs MediaWiki 1.39, PHP and SQLite).
+ * `npm start` and `npm test` install them first (test/provision.mjs); this is for the other ways in.
+ */
 export function checkPrerequisites(): void {
   const missing: string[] = [];
   if (!fs.existsSync(path.join(MW_DIR, 'maintenance', 'install.php'))) missing.push('mediawiki');
@@ -489,9 +493,10 @@ export function checkPrerequisites(): void {
   if (php.status !== 0) missing.push('php-cli', 'php-sqlite3');
   else if (!/pdo_sqlite/i.test(php.stdout)) missing.push('php-sqlite3');
   if (missing.length > 0) {
+    const all = (debianPackages.wiki.packages as string[]).join(' ');
     throw new Error(
       `The test wiki needs Debian packages that are missing: ${missing.join(' ')}.\n` +
-        `Install them with:  sudo apt-get update && sudo apt-get install -y --no-install-recommends mediawiki php-cli php-sqlite3`,
+        `Install them with:  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${all}`,
     );
   }
 }
@@ -537,6 +542,7 @@ export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedW
   const cacheDir = opts.extraSettings ? path.join(dir, 'cache') : template.cacheDir;
   if (opts.extraSettings && !fs.existsSync(cacheDir)) fs.cpSync(template.cacheDir, cacheDir, { recursive: true });
   const requestLog = path.join(dir, 'requests.log');
+  const holdFile = path.join(dir, 'hold-logins');
   const serverLogFile = path.join(dir, 'server.log');
   const localSettings = path.join(confDir, 'LocalSettings.php');
 
@@ -565,6 +571,7 @@ export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedW
       ...process.env,
       MWTEST_CONF: localSettings,
       MWTEST_LOG: requestLog,
+      MWTEST_HOLD: holdFile,
       MWTEST_MW: MW_DIR,
       MWTEST_IDP_SECRET: state.idpSecret,
       MWTEST_PORT: String(port),
@@ -703,6 +710,10 @@ export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedW
     },
     clearRequests(): void {
       logOffset = fileSize(requestLog);
+    },
+    holdLogins(): () => void {
+      fs.writeFileSync(holdFile, '');
+      return () => fs.rmSync(holdFile, { force: true });
     },
     async resetThrottles(): Promise<void> {
       await cacheTool(['reset-throttles']);

@@ -73,6 +73,11 @@ export interface TestWiki {
   /** Requests served since start or since the last clearRequests(). */
   requests(): ServedRequest[];
   clearRequests(): void;
+  /**
+   * A slow wiki: action=login requests wait (at most 60 s) until the returned function is called;
+   * they are in requests() while they wait. For cancelling a bot-password login in flight.
+   */
+  holdLogins(): () => void;
   /** Clear login throttle and captcha bad-login counters. */
   resetThrottles(): Promise<void>;
   /**

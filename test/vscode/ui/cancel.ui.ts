@@ -1,5 +1,5 @@
-// Escape at every step of Log In, in the real workbench: each cancel ends quietly (no error
-// notification), logs nobody in, sends no login to the wiki, and (interactive) closes the loopback
+// Escape at every step of Log In, and Cancel on the bot-password login's progress notification
+// while the wiki is slow, in the real workbench: each cancel ends quietly (no error notification), logs nobody in, sends no login to the wiki, and (interactive) closes the loopback
 // listener the extension opened for a possible REDIRECT return. Runs before login.ui.ts (alphabetical)
 // and leaves the workbench as it found it: the wiki it adds is removed again.
 import * as assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { pickQuickPickItem, quickPickLabels, runCommand, sleep, statusBarText } from '../host';
 import { testWiki } from '../setupWiki';
 import { codeServer, workbench } from './hooks';
-import { STATUS_ID, addWiki, botPasswordLogin, waitForInputTitle } from './steps';
+import { ACCOUNT_COMMANDS, STATUS_ID, WIKI_COMMANDS, addWiki, botPasswordLogin, offeredWhenSettled, waitForInputTitle } from './steps';
 
 
 /**
@@ -89,8 +89,11 @@ describe('UI: Escape at each step of Log In cancels cleanly', function () {
 
     await statusBarText(page, STATUS_ID, { timeout: 30_000 });
     assert.equal(await statusBarText(page, STATUS_ID), 'MediaWiki', 'nobody logged in at the start');
+    // No wiki, no account: the palette offers nothing to remove, log out of, switch or check.
+    assert.deepEqual(await offeredWhenSettled(page, [...ACCOUNT_COMMANDS, ...WIKI_COMMANDS], []), [], 'nothing to act on at the start');
     // The wiki to log in to (removed again at the end).
     await addWiki(page, wiki.apiUrl, wiki.siteName);
+    assert.deepEqual(await offeredWhenSettled(page, [...ACCOUNT_COMMANDS, ...WIKI_COMMANDS], WIKI_COMMANDS), WIKI_COMMANDS, 'a wiki but no account: Remove Wiki only');
 
     const baseline = loopbackListeners();
     const steps: { step: string; reach: () => Promise<void>; listenerOpen?: boolean }[] = [
@@ -140,9 +143,28 @@ describe('UI: Escape at each step of Log In cancels cleanly', function () {
       await waitForListeners(baseline, `${step}: no return listener left open`);
     }
 
-    // Log Out has nothing to offer: no account was stored by any of the cancelled logins.
-    await runCommand(page, 'MediaWiki: Log Out');
-    await page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'No MediaWiki account is logged in' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    // Cancel on the progress notification while the wiki is slow to answer the login itself.
+    wiki.clearRequests();
+    const release = wiki.holdLogins();
+    try {
+      await botPasswordLogin(page, site, bot, 'done');
+      const progress = page.locator('.notifications-toasts .notification-list-item', { hasText: `Logging in to ${wiki.siteName} as ${bot.lgname}` });
+      await progress.first().waitFor({ state: 'visible', timeout: 20_000 });
+      // The login request has reached the wiki and waits there: the cancel aborts a real request.
+      for (let i = 0; i < 100 && !wiki.requests().some((r) => r.action === 'login' && r.method === 'POST'); i++) await sleep(100);
+      assert.ok(wiki.requests().some((r) => r.action === 'login' && r.method === 'POST'), 'the login POST is waiting at the wiki');
+      await progress.first().hover();
+      await progress.first().getByRole('button', { name: 'Cancel' }).click({ timeout: 10_000 });
+      await progress.first().waitFor({ state: 'hidden', timeout: 10_000 });
+    } finally {
+      release();
+    }
+    await sleep(2_000); // the wiki answers the held login now: the extension must not use it
+    assert.deepEqual(await errorToasts(page), [], 'bot-password progress: no error shown for a cancel');
+    assert.equal(await statusBarText(page, STATUS_ID), 'MediaWiki', 'bot-password progress: nobody logged in');
+
+    // No account was stored by any of the cancelled logins: still nothing to log out of.
+    assert.deepEqual(await offeredWhenSettled(page, ACCOUNT_COMMANDS, []), [], 'no account after the cancels');
 
     // Leave the workbench as it was for login.ui.ts: remove the wiki again.
     await runCommand(page, 'MediaWiki: Remove Wiki');
@@ -158,5 +180,6 @@ describe('UI: Escape at each step of Log In cancels cleanly', function () {
     }
     assert.ok(!labels.some((l) => site.test(l)), `the wiki was removed: ${labels.join(' | ')}`);
     await page.keyboard.press('Escape');
+    assert.deepEqual(await offeredWhenSettled(page, WIKI_COMMANDS, []), [], 'no wiki left: Remove Wiki is gone');
   });
 });

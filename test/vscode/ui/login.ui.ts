@@ -1,11 +1,13 @@
 // What a user does, in the real workbench (code-server in Chromium), against the real test wiki.
 // Screenshots go to test-output/screenshots/ and the README's come from here.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { openCommandPalette, pickQuickPickItem, runCommand, screenshot, sleep, typeInInputBox, quickPickLabels } from '../host';
+import { openCommandPalette, pickQuickPickItem, repoRoot, runCommand, screenshot, sleep, typeInInputBox, quickPickLabels } from '../host';
 import { testWiki } from '../setupWiki';
 import { workbench } from './hooks';
-import { addWiki, waitForInputTitle, waitForStatus } from './steps';
+import { ACCOUNT_COMMANDS, STATUS_ID, WIKI_COMMANDS, addWiki, offeredWhenSettled, waitForInputTitle, waitForStatus } from './steps';
 
 
 /** Palette → Log In → the wiki → Interactive → "User name and password", up to the Username box. */
@@ -57,6 +59,34 @@ describe('UI: logging in from the command palette', function () {
     const text = await waitForStatus(page, new RegExp(`${bot.name} · ${testWiki().siteName}`));
     assert.match(text, new RegExp(`${bot.name} · ${testWiki().siteName}`));
     await screenshot(page, 'status-logged-in');
+    // An account now: the commands that act on one are offered.
+    assert.deepEqual(await offeredWhenSettled(page, [...ACCOUNT_COMMANDS, ...WIKI_COMMANDS], [...ACCOUNT_COMMANDS, ...WIKI_COMMANDS]), [...ACCOUNT_COMMANDS, ...WIKI_COMMANDS]);
+  });
+
+  it('the status bar menu: the actions that make sense now, each with its command\'s icon from package.json', async () => {
+    const { page } = workbench();
+    const { bot } = testWiki().users;
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { commands: { command: string; icon?: string }[] } };
+    const iconOf = (command: string) => /^\$\(([\w-]+)\)$/.exec(manifest.contributes.commands.find((c) => c.command === command)?.icon ?? '')?.[1];
+    await page.locator(`#workbench\\.parts\\.statusbar [id$="${STATUS_ID}"]`).first().click();
+    const rows = page.locator('.quick-input-widget .monaco-list-row[role="option"]');
+    await rows.first().waitFor({ state: 'attached', timeout: 10_000 });
+    const expected: [RegExp, string][] = [
+      [new RegExp(`Log out ${bot.name} on ${testWiki().siteName}`), 'mediawiki.logOut'],
+      [/Log In…/, 'mediawiki.logIn'],
+      [/Switch Account…/, 'mediawiki.switchAccount'],
+      [/Check Session/, 'mediawiki.checkSession'],
+      [/Add Wiki…/, 'mediawiki.addWiki'],
+      [/Show Log/, 'mediawiki.showLog'],
+    ];
+    for (const [label, command] of expected) {
+      const row = rows.filter({ hasText: label }).first();
+      await row.waitFor({ state: 'attached', timeout: 5_000 });
+      const icon = iconOf(command);
+      assert.ok(icon, `${command} declares an icon`);
+      assert.equal(await row.locator(`.codicon-${icon}`).count(), 1, `${label}: the icon of ${command} ($(${icon}))`);
+    }
+    await page.keyboard.press('Escape');
   });
 
   it('interactive login of the 2FA user: the TOTP code typed into the InputBox', async () => {
@@ -146,5 +176,7 @@ describe('UI: logging in from the command palette', function () {
     const text = await waitForStatus(page, /^MediaWiki$/);
     assert.equal(text, 'MediaWiki');
     await screenshot(page, 'status-logged-out');
+    // No account left: Log Out, Switch Account and Check Session leave the palette; the wiki stays.
+    assert.deepEqual(await offeredWhenSettled(page, [...ACCOUNT_COMMANDS, ...WIKI_COMMANDS], WIKI_COMMANDS), WIKI_COMMANDS);
   });
 });

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { pickQuickPickItem, quickPickLabels, runCommand, sleep, statusBarText, typeInInputBox } from '../host';
+import { openCommandPalette, pickQuickPickItem, quickPickLabels, runCommand, sleep, statusBarText, typeInInputBox } from '../host';
 
 export const STATUS_ID = 'wikisessions.mediawiki-sessions.status';
 
@@ -94,4 +94,37 @@ export function extensionLogFiles(dir: string): string[] {
   };
   walk(dir);
   return out;
+}
+
+/** The commands the Command Palette offers for `filter` now (their aria-labels); closes it again. */
+export async function paletteCommands(page: Page, filter = 'MediaWiki:', alwaysThere = 'MediaWiki: Show Log'): Promise<string[]> {
+  await openCommandPalette(page);
+  await page.locator('.quick-input-widget .quick-input-box input').fill(`>${filter}`);
+  // Filtering is asynchronous: wait for a command that is always offered, then read the rows.
+  await page.locator('.quick-input-widget .monaco-list-row[role="option"]', { hasText: alwaysThere }).first().waitFor({ state: 'attached', timeout: 10_000 });
+  const labels = await quickPickLabels(page);
+  await page.keyboard.press('Escape');
+  return labels;
+}
+
+/** The titles (category: title) among `labels` that name one of `titles`. */
+export function offered(labels: string[], titles: string[]): string[] {
+  return titles.filter((t) => labels.some((l) => l.trim() === t || l.trim().startsWith(`${t},`) || l.trim().startsWith(`${t} `)));
+}
+
+/** The commands that act on an account (shown only while there is one) and on a wiki. */
+export const ACCOUNT_COMMANDS = ['MediaWiki: Log Out', 'MediaWiki: Switch Account', 'MediaWiki: Check Session'];
+export const WIKI_COMMANDS = ['MediaWiki: Remove Wiki'];
+
+/**
+ * Which of `candidates` the palette offers, once it offers exactly `expected` (context keys follow a
+ * change asynchronously) or after `timeout`: the caller asserts the result.
+ */
+export async function offeredWhenSettled(page: Page, candidates: string[], expected: string[], timeout = 10_000): Promise<string[]> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const now = offered(await paletteCommands(page), candidates);
+    if (JSON.stringify(now) === JSON.stringify(expected) || Date.now() > deadline) return now;
+    await sleep(300);
+  }
 }

@@ -60,14 +60,16 @@ describe('UI: two windows on one code-server (SecretStorage across windows)', fu
     await b?.close().catch(() => undefined);
     const { page: a } = workbench();
     await reload(a);
-    // The status item comes with the extension's activation after the reload: wait for it, or a
-    // slow activation reads as "not signed out" and Log Out then finds no account to pick.
+    // The status item comes with the extension's activation after the reload: wait for it before the
+    // palette is asked (Log Out is offered only once the extension has set its context keys).
     await waitForStatus(a, /MediaWiki|·/, 60_000);
     for (let i = 0; i < 3 && (await statusText(a)) !== 'MediaWiki'; i++) {
+      const shown = await statusText(a);
       await runCommand(a, 'MediaWiki: Log Out');
       const labels = await quickPickLabels(a);
       await pickQuickPickItem(a, labels[0].split(',')[0].trim());
-      await sleep(500);
+      // Logged out when the status item changes (a fixed pause could ask again too early).
+      for (let j = 0; j < 50 && (await statusText(a)) === shown; j++) await sleep(200);
     }
     await waitForStatus(a, /^MediaWiki$/);
   });

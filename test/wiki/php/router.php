@@ -7,6 +7,8 @@
  *   MWTEST_LOG         request log file (one JSON line per request, names only, no values)
  *   MWTEST_MW          MediaWiki install dir (default /usr/share/mediawiki)
  *   MWTEST_IDP_SECRET  shared secret of the fake identity provider (idp.php)
+ *   MWTEST_HOLD        while this file exists, action=login requests wait (up to 60 s) before
+ *                      MediaWiki handles them: a slow wiki, for cancelling a login in flight
  *
  * Routes: /w/api.php, /w/index.php, /w/load.php, /w/rest.php/..., /wiki/Title,
  * /idp.php (fake identity provider for the TestRedirectAuth extension), static files under /w/.
@@ -78,6 +80,15 @@ if ( $mwtestPath === '/idp.php' ) {
 	require __DIR__ . '/idp.php';
 	return true;
 }
+
+// ---- a slow wiki on demand (StartedWiki.holdLogins): logged above, answered once released ----
+$mwtestHold = getenv( 'MWTEST_HOLD' );
+if ( $mwtestHold && ( $_POST['action'] ?? $_GET['action'] ?? null ) === 'login' ) {
+	for ( $i = 0; $i < 600 && file_exists( $mwtestHold ); $i++ ) {
+		usleep( 100000 );
+	}
+}
+unset( $mwtestHold, $i );
 
 $mwtestEntry = null;
 if ( preg_match( '#^/w/(api|index|load|opensearch_desc)\.php$#', $mwtestPath, $m ) ) {
