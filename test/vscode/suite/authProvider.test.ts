@@ -64,7 +64,7 @@ describe('the mediawiki authentication provider (VS Code conventions)', function
 
   it('several accounts: options.account picks the one asked for; a switch fires onDidChangeSessions', async () => {
     const u = second();
-    const { code } = await control<{ code: string }>('/totp', { secret: u.totpSecret });
+    const { code } = await control<{ code: string }>('/totp', { user: u.name });
     await changes('second login', () => vscode.commands.executeCommand('mediawiki.logIn', { site: ctx().apiUrl, method: 'interactive', username: u.name, password: u.password, values: { OATHToken: code }, rememberMe: false }));
     const accounts = await vscode.authentication.getAccounts('mediawiki');
     assert.deepEqual(accounts.map((a) => a.label).sort(), [`${bot().name} @ ${ctx().siteName}`, `${u.name} @ ${ctx().siteName}`].sort());

@@ -9,7 +9,7 @@ import { installSystemCa, makeTestCa, startHttpsFront, startProxy } from '../../
 import { EXT_ID, control } from './helpers';
 import type { VsCodeTestContext } from '../setupWiki';
 import { testContext } from './env';
-import { state, stored } from './helpers';
+import { sessionClient, state, stored } from './helpers';
 
 interface Site { apiUrl: string; name: string; articlePath: string; wikiId: string; requiresLogin: boolean }
 
@@ -124,8 +124,7 @@ describe('Wikis people really use (issue #7, real VS Code)', function () {
       const account = await vscode.commands.executeCommand<AccountSummary>('mediawiki.logIn', { site: front.apiUrl, method: 'botpassword', username: bot.lgname, password: bot.botPassword, silent: true });
       assert.equal(account.user, bot.name);
       const api = (await vscode.extensions.getExtension<MediaWikiSessionsExtension>(EXT_ID)!.activate()).getAPI(1);
-      const client = await api.getClient(front.apiUrl);
-      assert.ok(client);
+      const client = await sessionClient(api, front.apiUrl, bot.name);
       const title = `System CA edit ${Date.now()}`;
       const res = await client.postWithToken('csrf', { action: 'edit', title, text: 'Edited over https, CA from the system store', summary: 'system CA test' });
       assert.equal((res.edit as { result: string }).result, 'Success');
