@@ -186,6 +186,7 @@ export function makeTestCa(): TestCa {
 }
 
 const LOCAL_CA_DIR = '/usr/local/share/ca-certificates';
+const SYSTEM_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const ETC_CERTS = '/etc/ssl/certs';
 
 /**
@@ -195,6 +196,10 @@ const ETC_CERTS = '/etc/ssl/certs';
  */
 export function installSystemCa(caPem: string): { file: string; remove(): void } {
   const file = path.join(LOCAL_CA_DIR, `mws-test-${process.pid}-${Date.now()}.crt`);
+  // The bundle as the machine has it now: put back byte for byte at the end. A bundle rebuilt by
+  // update-ca-certificates can differ from one the machine was given (seen in a fresh Debian root,
+  // whose bundle was copied in rather than built from its own certificate folders).
+  const bundleBefore = fs.readFileSync(SYSTEM_BUNDLE);
   let removed = false;
   const remove = () => {
     if (removed) return;
@@ -217,6 +222,7 @@ export function installSystemCa(caPem: string): { file: string; remove(): void }
       if (name === pem || path.basename(target) === pem) fs.rmSync(link, { force: true });
     }
     execFileSync('update-ca-certificates', [], { stdio: 'ignore' });
+    fs.writeFileSync(SYSTEM_BUNDLE, bundleBefore);
   };
   const onSignal = (sig: NodeJS.Signals) => {
     remove();
