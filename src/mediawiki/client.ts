@@ -146,6 +146,9 @@ export class ApiClient {
   setUser(user: WikiUser | undefined): void {
     this.user = user;
     this.generation++;
+    // Answers to requests sent before this point belong to the session that ended here: a late one
+    // (say, MediaWiki deleting a dead session's cookie) must not change the cookies of this one.
+    this.transport.beginNewSession();
     this.reloginFailure = undefined;
     this.clearTokens();
   }
@@ -187,6 +190,9 @@ export class ApiClient {
     let usedToken: Promise<string> | undefined;
     for (;;) {
       attempt++;
+      // While a re-login runs, the jar holds no usable session: wait for it rather than send a call
+      // that can only fail, and whose answer could meddle with the login's cookies.
+      if (!options.login && this.reloginInFlight) await this.reloginInFlight.catch(() => undefined);
       const generation = this.generation;
       if (!options.login && options.assert !== false && this.reloginFailure && this.user) throw this.reloginFailure;
       try {

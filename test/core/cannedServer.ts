@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 
 export type Canned =
   /** `raw`: these bytes as the body, as they are (e.g. compressed, with a content-encoding header). */
-  | { status?: number; headers?: Record<string, string>; json?: unknown; body?: string; raw?: Buffer }
+  | { status?: number; headers?: Record<string, string>; json?: unknown; body?: string; raw?: Buffer; delayMs?: number }
   | 'reset'
   | 'hang'
   /** Headers at once, then a JSON body one byte every 50 ms, never finished. */
@@ -74,11 +74,16 @@ export class CannedServer {
         return;
       }
       const text = c.raw ?? (c.json !== undefined ? JSON.stringify(c.json) : (c.body ?? ''));
-      res.writeHead(c.status ?? 200, {
-        'content-type': c.json !== undefined ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
-        ...c.headers,
-      });
-      res.end(text);
+      const send = () => {
+        res.writeHead(c.status ?? 200, {
+          'content-type': c.json !== undefined ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
+          ...c.headers,
+        });
+        res.end(text);
+      };
+      // A late answer: what a busy wiki does to one request while others overtake it.
+      if (c.delayMs) setTimeout(send, c.delayMs);
+      else send();
     });
   }
 
