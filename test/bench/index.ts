@@ -13,7 +13,7 @@ import { CODE_SERVER_VERSION, cleanupAll } from '../vscode/host';
 import { activationSummary, benchActivation, benchLoadCost, packageExtension, stubVsix, type ActivationResults, type LoadCost, type PackageResults } from './extensionCost';
 import { benchLogins, benchRestore, type LoginResults, type RestoreSample } from './logins';
 import { benchOverhead, benchOverheadBreakdown, startCannedServer, type OverheadResults } from './overhead';
-import { kib, log, median, ms, perSecond, range, ratio, repoRoot } from './util';
+import { kib, log, median, ms, pairedRatio, perSecond, range, ratio, repoRoot } from './util';
 import { benchWire, renderWire, type WireResults } from './wire';
 
 const args = new Set(process.argv.slice(2));
@@ -21,6 +21,8 @@ const quick = args.has('--quick');
 const withVsCode = !args.has('--no-vscode');
 /** Only the bytes-on-the-wire workload (quick check while working on the transport). */
 const wireOnly = args.has('--wire-only');
+/** Only the per-call overhead against the canned server (quick check while working on the client). */
+const overheadOnly = args.has('--overhead-only');
 
 const CONFIG = {
   loginRounds: quick ? 3 : 15,
@@ -63,6 +65,33 @@ function machine(wiki: StartedWiki): Record<string, string> {
     wiki: `MediaWiki (Debian package) on php -S, ${wiki.workers} worker(s), SQLite`,
     vscode: `code-server ${CODE_SERVER_VERSION}`,
   };
+}
+
+/** The overhead table. Ratios are per round (the contenders' turns in one round are next to each other in time), then the median. */
+function renderOverhead(overhead: OverheadResults[], over: Record<string, { undici: number; mwn: number }> = {}): string[] {
+  const L: string[] = [];
+  L.push('| Server | Mode | ours | raw undici | mwn | undici ÷ ours (time per call; range over rounds) | mwn time ÷ ours |');
+  L.push('|---|---|---|---|---|---|---|');
+  for (const o of overhead) {
+    for (const mode of ['sequential', 'concurrent'] as const) {
+      const d = o[mode];
+      const m = (k: string) => median(d[k] ?? []);
+      const und = pairedRatio(d['raw undici'] ?? [], d['ours'] ?? []);
+      const mw = pairedRatio(d['ours'] ?? [], d['mwn'] ?? []);
+      const label = mode === 'sequential' ? `${o.batch.sequential} sequential` : `${o.batch.concurrent}, ${o.batch.inFlight} in flight`;
+      over[`${o.target}/${mode}`] = { undici: und.median, mwn: mw.median };
+      const canned = o.target.startsWith('canned');
+      L.push(
+        `| ${o.target} (${o.rounds} rounds) | ${label} | ${perSecond(m('ours'))} | ${perSecond(m('raw undici'))} | ${perSecond(m('mwn'))} | ${und.median.toFixed(2)}x (${und.min.toFixed(2)}-${und.max.toFixed(2)})${canned ? mark(und.median <= TARGETS.overheadVsUndici) : ''} | ${mw.median.toFixed(2)}x${canned ? mark(mw.median > 1) : ''} |`,
+      );
+    }
+  }
+  L.push(
+    '',
+    '_Ratios > 1 in "undici ÷ ours" mean ours takes longer per call than raw undici (target ≤ 1.10x); "mwn time ÷ ours" > 1 means ours is faster than mwn. The garbage is collected between contenders\' turns (node --expose-gc), so that one contender\'s garbage is not collected during, and charged to, the next one\'s._',
+    '',
+  );
+  return L;
 }
 
 function loadAvg(): string {
@@ -125,23 +154,8 @@ function render(r: Results): { md: string; summary: string } {
   L.push('');
 
   L.push('### Client overhead per API call (`action=query&meta=siteinfo|userinfo`, GET)', '');
-  L.push('| Server | Mode | ours | raw undici | mwn | undici ÷ ours (time per call) | mwn time ÷ ours |');
-  L.push('|---|---|---|---|---|---|---|');
   const over: Record<string, { undici: number; mwn: number }> = {};
-  for (const o of r.overhead) {
-    for (const mode of ['sequential', 'concurrent'] as const) {
-      const d = o[mode];
-      const m = (k: string) => median(d[k] ?? []);
-      const ours = m('ours');
-      const und = m('raw undici');
-      const mw = m('mwn');
-      const label = mode === 'sequential' ? `${o.batch.sequential} sequential` : `${o.batch.concurrent}, ${o.batch.inFlight} in flight`;
-      over[`${o.target}/${mode}`] = { undici: und / ours, mwn: ours / mw };
-      const canned = o.target.startsWith('canned');
-      L.push(`| ${o.target} (${o.rounds} rounds) | ${label} | ${perSecond(ours)} | ${perSecond(und)} | ${perSecond(mw)} | ${ratio(und, ours)}${canned ? mark(und / ours <= TARGETS.overheadVsUndici) : ''} | ${ratio(ours, mw)}${canned ? mark(ours > mw) : ''} |`);
-    }
-  }
-  L.push('', '_Ratios > 1 in "undici ÷ ours" mean ours takes longer per call than raw undici (target ≤ 1.10x); "mwn time ÷ ours" > 1 means ours is faster than mwn._', '');
+  L.push(...renderOverhead(r.overhead, over));
 
   const rawRate = median(r.breakdown['raw undici'] ?? []);
   L.push(`Where the time per call goes (canned loopback, ${r.config.breakdown.rounds} rounds x ${r.config.breakdown.calls} sequential calls, alternated):`, '');
@@ -231,6 +245,18 @@ async function main(): Promise<void> {
   const loadStart = loadAvg();
   const wiki = await startWiki();
   let canned: Awaited<ReturnType<typeof startCannedServer>> | undefined;
+  if (overheadOnly) {
+    await wiki.stop();
+    const c = await startCannedServer();
+    try {
+      const o = await benchOverhead('canned loopback', c.apiUrl, CONFIG.canned);
+      process.stdout.write(`${renderOverhead([o]).join('\n')}\n`);
+    } finally {
+      c.proc.stdin?.end();
+      c.proc.kill();
+    }
+    return;
+  }
   if (wireOnly) {
     try {
       const w = renderWire(await benchWire(wiki, CONFIG.wireRounds));

@@ -8,7 +8,7 @@ import { Agent, request } from 'undici';
 import { Mwn } from 'mwn';
 import { ApiClient, Transport, userAgent } from '../../src/mediawiki';
 import { CANNED_BODY } from './cannedServer';
-import { alternate, log } from './util';
+import { alternate, log, settle } from './util';
 
 export interface OverheadResults {
   target: string;
@@ -84,8 +84,8 @@ export async function benchOverhead(
     await concurrent(call, opts.warmup, opts.inFlight);
   }
   log(`overhead (${target}): ${opts.rounds} rounds, ${opts.sequential} sequential + ${opts.concurrent} concurrent (${opts.inFlight} in flight) calls each`);
-  const seq = await alternate(opts.rounds, Object.fromEntries(Object.entries(calls).map(([k, c]) => [k, () => sequential(c, opts.sequential)])));
-  const conc = await alternate(opts.rounds, Object.fromEntries(Object.entries(calls).map(([k, c]) => [k, () => concurrent(c, opts.concurrent, opts.inFlight)])));
+  const seq = await alternate(opts.rounds, Object.fromEntries(Object.entries(calls).map(([k, c]) => [k, () => sequential(c, opts.sequential)])), settle);
+  const conc = await alternate(opts.rounds, Object.fromEntries(Object.entries(calls).map(([k, c]) => [k, () => concurrent(c, opts.concurrent, opts.inFlight)])), settle);
   return {
     target,
     rounds: opts.rounds,
@@ -123,7 +123,7 @@ export async function benchOverheadBreakdown(apiUrl: string, opts: { rounds: num
   };
   for (const call of Object.values(variants)) await sequential(call, opts.warmup);
   log(`overhead breakdown: ${opts.rounds} rounds x ${opts.calls} sequential calls`);
-  const out = await alternate(opts.rounds, Object.fromEntries(Object.entries(variants).map(([k, c]) => [k, () => sequential(c, opts.calls)])));
+  const out = await alternate(opts.rounds, Object.fromEntries(Object.entries(variants).map(([k, c]) => [k, () => sequential(c, opts.calls)])), settle);
   await agent.close();
   return out;
 }
