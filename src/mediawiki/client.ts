@@ -289,11 +289,12 @@ export class ApiClient {
   /** One HTTP exchange, decoded: the answer, or the error it carries (API error, HTTP status, not JSON). */
   private async sendOnce(method: 'GET' | 'POST', form: URLSearchParams, options: RequestOptions): Promise<ApiResponse> {
     // Long reads go as POST (servers cap URL length); they stay reads for the retry policy.
-    const wire = method === 'GET' && form.toString().length > 4000 ? 'POST' : method;
+    const encoded = form.toString();
+    const wire = method === 'GET' && encoded.length > 4000 ? 'POST' : method;
     const res = await this.transport.send({
       method: wire,
       url: this.apiUrl,
-      params: form,
+      params: encoded,
       signal: options.signal,
       headers: wire === 'POST' && method === 'GET' ? { 'promise-non-write-api-action': 'true' } : undefined,
     });

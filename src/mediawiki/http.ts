@@ -17,8 +17,8 @@ export type RedirectPolicy = 'same-origin' | 'any' | 'none';
 export interface HttpRequest {
   method: 'GET' | 'POST';
   url: string;
-  /** Sent as application/x-www-form-urlencoded for POST, appended to the query for GET. */
-  params?: URLSearchParams;
+  /** Sent as application/x-www-form-urlencoded for POST, appended to the query for GET (a string: already encoded). */
+  params?: URLSearchParams | string;
   headers?: Record<string, string>;
   /** Default `same-origin` for GET and `none` for POST (a POST body must never be replayed elsewhere). */
   redirects?: RedirectPolicy;
@@ -100,7 +100,7 @@ export class Transport {
     let url = new URL(req.url);
     // Serialised once, and the query set in one step: URL.searchParams.append re-serialises the
     // whole URL on every call, which shows in the per-call overhead.
-    const encoded = req.params?.toString() ?? '';
+    const encoded = typeof req.params === 'string' ? req.params : (req.params?.toString() ?? '');
     if (req.method === 'GET' && encoded) url.search = url.search ? `${url.search.slice(1)}&${encoded}` : encoded;
     const origin = url.origin;
     let method = req.method;

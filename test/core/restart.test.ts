@@ -181,7 +181,7 @@ describe('clientlogin RESTART (external login without a linked wiki user)', () =
       p.retryAfterFailure = async (e) => (codes.push(`${e.code}/${e.extra.messageCode}`), true);
       const transport = new TamperingTransport();
       const sent: string[][] = [];
-      transport.tamper = (req) => void sent.push([...(req.params?.keys() ?? [])].filter((k) => k.startsWith('confirmedLinkIDs')));
+      transport.tamper = (req) => void sent.push([...new URLSearchParams(req.params).keys()].filter((k) => k.startsWith('confirmedLinkIDs')));
       const client = new ApiClient({ apiUrl: w.apiUrl, transport });
       const result = await clientLogin(client, { returnUrl: RETURN_URL, prompter: p });
       assert.equal(result.name, plain.name);
