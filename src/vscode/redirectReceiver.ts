@@ -14,6 +14,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { ExtensionError } from './extensionError';
 
 export const EXTENSION_ID = 'wikisessions.mediawiki-sessions';
 const RETURN_PATH = '/mediawiki-sessions/return';
@@ -140,13 +141,13 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
   const returnUrl = `${root.replace(/\/+$/, '')}${local.path}`;
   if (!/^https?:/.test(returnUrl)) {
     dispose();
-    throw new Error(`No http(s) return address is available here (${returnUrl.split(':')[0]}:). [badurl_loginreturnurl]`);
+    throw new ExtensionError('badurl_loginreturnurl', vscode.l10n.t('No http(s) return address is available here ({0}:).', returnUrl.split(':')[0]));
   }
 
   return {
     returnUrl,
     wait(token) {
-      if (pending) return Promise.reject(new Error('A REDIRECT return is already awaited.'));
+      if (pending) return Promise.reject(new ExtensionError('redirect-pending', vscode.l10n.t('A REDIRECT return is already awaited.')));
       if (disposed) return Promise.reject(new RedirectCancelledError());
       reopen();
       return new Promise<URLSearchParams>((resolve, reject) => {
@@ -167,18 +168,20 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
   };
 }
 
-export class RedirectTimeoutError extends Error {
-  readonly code = 'redirect-timeout';
+class RedirectTimeoutError extends ExtensionError {
   constructor(ms: number) {
-    const wait = ms >= 60_000 ? `${Math.round(ms / 60_000)} minute(s)` : `${Math.round(ms / 1000)} seconds`;
-    super(`No answer came back from the identity provider within ${wait}. [redirect-timeout] Finish the login in the browser sooner, or raise mediawiki.redirectTimeoutMinutes, and start the login again.`);
+    super(
+      'redirect-timeout',
+      ms >= 60_000
+        ? vscode.l10n.t('No answer came back from the identity provider within {0} minute(s).', Math.round(ms / 60_000))
+        : vscode.l10n.t('No answer came back from the identity provider within {0} seconds.', Math.round(ms / 1000)),
+    );
   }
 }
 
-export class RedirectCancelledError extends Error {
-  readonly code = 'cancelled';
+class RedirectCancelledError extends ExtensionError {
   constructor() {
-    super('The login was cancelled. [cancelled]');
+    super('cancelled', vscode.l10n.t('The login was cancelled.'));
   }
 }
 
