@@ -155,11 +155,11 @@ export class LoginFlows {
   private readonly expiryNotices = new Map<string, Promise<void>>();
 
   /**
-   * Re-login for an account whose session expired and could not be renewed silently: a
-   * notification asks. The call that needed it (often a sibling extension's) waits at most
-   * `mediawiki.requestTimeoutSeconds`, then fails with assertuserfailed; the notification stays, and
-   * when the user answers later the login still happens and the next call works. One notification
-   * per account, however many calls wait on it.
+   * Re-login for an account whose session expired (SessionManager calls it). Silently where its
+   * method can (a kept bot password); else a notification asks. The call that needed it (often a
+   * sibling extension's) waits at most `mediawiki.requestTimeoutSeconds`, then fails with
+   * assertuserfailed; the notification stays, and when the user answers later the login still
+   * happens and the next call works. One notification per account, however many calls wait on it.
    */
   async relogin(account: AccountRecord, client: ApiClient): Promise<void> {
     const method = methodOf(account);
