@@ -80,7 +80,7 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
       return;
     }
     if (!deliver(url.searchParams)) {
-      res.writeHead(409, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('No login is waiting for this return: it was already used, or the login ended.');
+      res.writeHead(409, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end(vscode.l10n.t('No login is waiting for this return: it was already used, or the login ended.'));
       return;
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
@@ -187,9 +187,14 @@ class RedirectCancelledError extends ExtensionError {
 
 function landingPage(handlerUrl: string, search: string): string {
   const extra = search.replace(/^\?/, '');
-  const href = `${handlerUrl}${extra ? `&${extra}` : ''}`.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  const href = escapeHtml(`${handlerUrl}${extra ? `&${extra}` : ''}`);
+  const link = `<a href="${href}">${escapeHtml(vscode.l10n.t('hand the login back to VS Code'))}</a>`;
   return `<!doctype html><html><head><meta charset="utf-8"><title>MediaWiki Sessions</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36em;margin:4em auto;line-height:1.5}</style></head>
-<body><h1>Login received</h1><p>You can close this tab and go back to VS Code.</p>
-<p><small>If VS Code did not notice, <a href="${href}">hand the login back to VS Code</a>.</small></p></body></html>`;
+<body><h1>${escapeHtml(vscode.l10n.t('Login received'))}</h1><p>${escapeHtml(vscode.l10n.t('You can close this tab and go back to VS Code.'))}</p>
+<p><small>${escapeHtml(vscode.l10n.t('If VS Code did not notice: {0}.', '\u0000')).replace('\u0000', link)}</small></p></body></html>`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
