@@ -25,17 +25,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<MediaW
   const log = new Log();
   context.subscriptions.push(log);
 
-  let flows: LoginFlows | undefined;
   const sessions = new SessionManager(new Storage(context.secrets, context.globalState), {
     transportOptions: () => transportOptions((line) => log.trace(line)),
-    interactiveRelogin: (account, client) => (flows as LoginFlows).relogin(account, client),
     log: (line) => log.info(line),
   });
   await sessions.load(); // SecretStorage only: no network during activation
 
   const uriHandler = new UriReturnHandler();
   context.subscriptions.push(vscode.window.registerUriHandler(uriHandler));
-  flows = new LoginFlows(sessions, log, uriHandler);
+  const flows = new LoginFlows({ sessions, log, uriHandler });
+  sessions.handleRelogin((account, client) => flows.relogin(account, client));
 
   const status = new StatusBar(sessions);
   context.subscriptions.push(status);

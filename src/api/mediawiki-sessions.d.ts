@@ -67,7 +67,7 @@ export interface MediaWikiSite {
 
 export interface MediaWikiAccount {
   user: MediaWikiUser;
-  method: 'botpassword' | 'clientlogin' | 'cookies';
+  method: 'botpassword' | 'interactive' | 'cookies';
   /** `expired` when the wiki no longer accepts the session and no automatic re-login worked. */
   state: 'active' | 'expired';
 }

@@ -17,6 +17,7 @@ const ADVICE: Readonly<Record<string, () => string>> = {
   'oathauth-login-failed': () => l10n.t('The two-factor code was wrong or already used; enter the current code.'),
   badurl_loginreturnurl: () => l10n.t('The wiki only accepts http(s) return addresses for interactive login.'),
   cancelled: () => '',
+  'redirect-timeout': () => l10n.t('Finish the login in the browser sooner, or raise mediawiki.redirectTimeoutMinutes, and start the login again.'),
   RESTART: () => l10n.t('The external login worked, but no account of this wiki is linked to it. Log in another way (e.g. with the wiki account\'s user name and password), then link the external account: the wiki offers this right after that login if it supports linking at login, otherwise use Special:LinkAccounts. Without a wiki account, create one first.'),
   // API errors
   assertuserfailed: () => l10n.t('The session has expired: log in again.'),
@@ -54,6 +55,8 @@ const ADVICE: Readonly<Record<string, () => string>> = {
   'insecure-redirect': () => l10n.t('Nothing was sent over plain http. Use the wiki\'s https address; if the wiki only has http, paste its http address on purpose.'),
   'bad-redirect-target': () => l10n.t('Only web pages (http or https) are opened for a login; tell the wiki\'s admin about the identity provider\'s address.'),
   'offsite-redirect': () => l10n.t('Register the wiki by its final address.'),
+  // the extension's own (src/vscode)
+  'no-such-wiki': () => l10n.t('Add the wiki first (MediaWiki: Add Wiki…).'),
 };
 
 export function adviceFor(code: string): string {

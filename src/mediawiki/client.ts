@@ -1,7 +1,7 @@
 // The API client: one wiki, one session. Errors, tokens, retries and re-login live here and only here.
 
 import * as l10n from '@vscode/l10n';
-import { ApiError, HttpError, NotJsonError, WikiError } from './errors';
+import { ApiError, HttpError, InputError, NotJsonError, WikiError } from './errors';
 import { Transport, type TransportOptions } from './http';
 import { DEFAULT_RETRY, decide, parseRetryAfter, sleep, type RetryPolicy } from './retry';
 
@@ -75,7 +75,7 @@ export class ApiClient {
 
   constructor(options: ApiClientOptions) {
     const url = new URL(options.apiUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError('apiUrl must be http(s)');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError('bad-url', l10n.t('"{0}" is not an http(s) address.', options.apiUrl));
     url.search = '';
     url.hash = '';
     this.apiUrl = url.toString();
@@ -86,10 +86,6 @@ export class ApiClient {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.onSessionExpired = options.onSessionExpired;
     this.onRetry = options.onRetry;
-  }
-
-  get loggedIn(): boolean {
-    return this.user !== undefined;
   }
 
   get(params: ApiParams, options: RequestOptions = {}): Promise<ApiResponse> {
@@ -151,6 +147,18 @@ export class ApiClient {
     this.transport.beginNewSession();
     this.reloginFailure = undefined;
     this.clearTokens();
+  }
+
+  /**
+   * Forgets the session: its cookies (in a new cookie epoch, so that no late answer brings one back)
+   * and tokens. The user goes too, unless the same user logs in again next (`forRelogin`): until that
+   * login ends, calls keep asserting the user and a failed re-login still fails them fast, so none
+   * goes out anonymous.
+   */
+  resetSession(options: { forRelogin?: boolean } = {}): void {
+    this.transport.clearCookies();
+    this.clearTokens();
+    if (!options.forRelogin) this.setUser(undefined);
   }
 
   /**

@@ -374,7 +374,7 @@ function makeStep(kind: LoginStep['kind'], requests: AuthRequest[], number: numb
 
 /** MediaWiki sets `<prefix>UserID` on login; reading it saves a userinfo request. */
 async function userIdFromCookies(client: ApiClient): Promise<number | undefined> {
-  const cookies = await client.transport.jar.getCookies(client.apiUrl);
+  const cookies = await client.transport.cookies(client.apiUrl);
   const c = cookies.find((x) => x.key.endsWith('UserID'));
   const id = c ? Number(c.value) : NaN;
   return Number.isInteger(id) && id > 0 ? id : undefined;

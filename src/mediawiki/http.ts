@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import * as l10n from '@vscode/l10n';
 import type { Agent, Dispatcher } from 'undici';
-import type { CookieJar } from 'tough-cookie';
+import type { CookieJar, SerializedCookieJar } from 'tough-cookie';
 import { toughCookie, undici } from './lazy';
 import { HttpError, InsecureRedirectError, NetworkError, WikiError, formatMessage, hostOf } from './errors';
 import { describeParams, redactUrl } from './redact';
@@ -28,6 +28,14 @@ export interface HttpRequest {
   cookies?: boolean;
 }
 
+/** A cookie in the jar, without tough-cookie's methods. */
+export interface StoredCookie {
+  key: string;
+  value: string;
+  domain: string | null;
+  path: string | null;
+}
+
 export interface HttpResponse {
   status: number;
   headers: Readonly<Record<string, string>>;
@@ -42,7 +50,6 @@ export interface TransportOptions {
   timeoutMs?: number;
   /** undici dispatcher, e.g. a ProxyAgent. Default: a shared keep-alive Agent. */
   dispatcher?: Dispatcher;
-  jar?: CookieJar;
   /** Receives one redacted line per request. Never gets secrets. */
   trace?: (line: string) => void;
   /** Largest body accepted, in bytes (default 32 MiB); applies to the compressed and to the decoded body. */
@@ -58,7 +65,7 @@ function defaultAgent(): Agent {
 const MAX_REDIRECTS = 5;
 
 export class Transport {
-  private readonly cookieJar: CookieJar;
+  private cookieJar: CookieJar;
   readonly userAgent: string;
   readonly timeoutMs: number;
   /** HTTP requests sent through this transport (each redirect hop counts). */
@@ -74,9 +81,9 @@ export class Transport {
   private readonly maxBodyBytes: number;
 
   constructor(options: TransportOptions = {}) {
-    this.cookieJar = options.jar ?? new (toughCookie().CookieJar)();
+    this.cookieJar = new (toughCookie().CookieJar)();
     // A new, empty jar can skip the (comparatively slow) lookup until the first Set-Cookie.
-    this.jarMayHaveCookies = options.jar !== undefined;
+    this.jarMayHaveCookies = false;
     this.userAgent = options.userAgent ?? userAgent();
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.dispatcher = options.dispatcher ?? defaultAgent();
@@ -84,15 +91,54 @@ export class Transport {
     this.maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
   }
 
-  /** The session's cookie jar. Whoever takes it may add cookies, so lookups resume from then on. */
-  get jar(): CookieJar {
-    this.jarMayHaveCookies = true;
-    return this.cookieJar;
-  }
-
   /** Start a new cookie epoch (see `cookieEpoch`). */
   beginNewSession(): void {
     this.cookieEpoch++;
+  }
+
+  /** Empties the jar, in a new cookie epoch: no answer to an earlier request can put a cookie back. */
+  clearCookies(): void {
+    this.cookieJar.removeAllCookiesSync();
+    this.jarMayHaveCookies = false;
+    this.beginNewSession();
+  }
+
+  /** Puts a cookie (a Set-Cookie value) into the jar as if `url` had set it. */
+  async setCookie(setCookie: string, url: string): Promise<void> {
+    await this.cookieJar.setCookie(setCookie, url);
+    this.jarMayHaveCookies = true;
+  }
+
+  /** The cookies the jar would send to a URL. */
+  async cookies(url: string): Promise<StoredCookie[]> {
+    return (await this.cookieJar.getCookies(url)).map((c) => ({ key: c.key, value: c.value, domain: c.domain ?? null, path: c.path ?? null }));
+  }
+
+  /** The Cookie header the jar would send to a URL. */
+  cookieHeader(url: string): Promise<string> {
+    return this.cookieJar.getCookieString(url);
+  }
+
+  /** The jar as JSON-able data (for a stored session). */
+  serializeCookies(): SerializedCookieJar {
+    return this.cookieJar.serializeSync() as SerializedCookieJar;
+  }
+
+  /**
+   * Replaces the jar's cookies with stored ones (`serializeCookies`), keeping only those for `host`:
+   * a stored session cannot carry cookies for another site.
+   */
+  restoreCookies(data: SerializedCookieJar, host: string): void {
+    const jar = toughCookie().CookieJar.deserializeSync(data);
+    for (const c of jar.serializeSync()?.cookies ?? []) {
+      const domain = typeof c.domain === 'string' ? c.domain : undefined;
+      if (domain && !toughCookie().domainMatch(host, domain)) {
+        jar.store.removeCookie(domain, typeof c.path === 'string' ? c.path : '/', typeof c.key === 'string' ? c.key : '', () => {});
+      }
+    }
+    this.cookieJar = jar;
+    this.jarMayHaveCookies = true;
+    this.beginNewSession();
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
@@ -232,7 +278,7 @@ function readBody(body: Dispatcher.ResponseData['body'], max: number, deadline: 
     };
     const onEnd = () => done();
     const onError = (e: unknown) => done(e);
-    const timer = setTimeout(() => body.destroy(Object.assign(new Error('body deadline'), { code: 'UND_ERR_BODY_TIMEOUT' })), Math.max(0, deadline - Date.now()));
+    const timer = setTimeout(() => body.destroy(Object.assign(new Error(), { code: 'UND_ERR_BODY_TIMEOUT' })) /* becomes ETIMEDOUT (toNetworkError) */, Math.max(0, deadline - Date.now()));
     body.on('data', onData).on('end', onEnd).on('error', onError);
   });
 }
@@ -336,7 +382,7 @@ function proxyStatus(e: unknown): number | undefined {
   return undefined;
 }
 
-export function toNetworkError(e: unknown, url: string, method: 'GET' | 'POST'): WikiError {
+function toNetworkError(e: unknown, url: string, method: 'GET' | 'POST'): WikiError {
   if (e instanceof WikiError) return e;
   let { code, message } = causeCode(e);
   const proxy = proxyStatus(e);

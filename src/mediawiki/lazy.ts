@@ -11,11 +11,9 @@ let undiciModule: typeof Undici | undefined;
 let toughCookieModule: typeof ToughCookie | undefined;
 
 export function undici(): typeof Undici {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (undiciModule ??= require('undici') as typeof Undici);
 }
 
 export function toughCookie(): typeof ToughCookie {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (toughCookieModule ??= require('tough-cookie') as typeof ToughCookie);
 }

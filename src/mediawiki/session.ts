@@ -3,39 +3,30 @@
 
 import * as l10n from '@vscode/l10n';
 import type { SerializedCookieJar } from 'tough-cookie';
-import { toughCookie } from './lazy';
 import { ApiClient, type ApiClientOptions, type WikiUser } from './client';
 import { InputError } from './errors';
 import { Transport, type TransportOptions } from './http';
 
-export type LoginMethod = 'botpassword' | 'clientlogin' | 'cookies';
-
+/**
+ * How a login was made (method, login name, domain) is not part of a session: whoever keeps
+ * sessions keeps that beside them (the extension: in its account index). Sessions stored by older
+ * versions carry those fields too; they are ignored.
+ */
 export interface SessionData {
   version: 1;
   apiUrl: string;
   user?: WikiUser;
-  method?: LoginMethod;
-  /** The name logged in with (e.g. `Alice@vscode`), for re-login. Not secret. */
-  loginName?: string;
-  domain?: string;
   savedAt: string;
   cookies: SerializedCookieJar;
 }
 
-export interface SessionMeta {
-  method?: LoginMethod;
-  loginName?: string;
-  domain?: string;
-}
-
-export function serializeSession(client: ApiClient, meta: SessionMeta = {}): string {
+export function serializeSession(client: ApiClient): string {
   const data: SessionData = {
     version: 1,
     apiUrl: client.apiUrl,
     user: client.user,
-    ...meta,
     savedAt: new Date().toISOString(),
-    cookies: client.transport.jar.serializeSync() as SerializedCookieJar,
+    cookies: client.transport.serializeCookies(),
   };
   return JSON.stringify(data);
 }
@@ -59,16 +50,9 @@ export function restoreSession(
   options: Omit<ApiClientOptions, 'apiUrl' | 'user' | 'transport'> & { transport?: TransportOptions } = {},
 ): { client: ApiClient; data: SessionData } {
   const data = parseSession(json);
-  const jar = toughCookie().CookieJar.deserializeSync(data.cookies);
+  const transport = new Transport(options.transport);
   // Only cookies for the session's own host come back; anything else is dropped.
-  const host = new URL(data.apiUrl).hostname;
-  for (const c of jar.serializeSync()?.cookies ?? []) {
-    const domain = typeof c.domain === 'string' ? c.domain : undefined;
-    if (domain && !toughCookie().domainMatch(host, domain)) {
-      jar.store.removeCookie(domain, typeof c.path === 'string' ? c.path : '/', typeof c.key === 'string' ? c.key : '', () => {});
-    }
-  }
-  const transport = new Transport({ ...options.transport, jar });
+  transport.restoreCookies(data.cookies, new URL(data.apiUrl).hostname);
   const client = new ApiClient({ ...options, apiUrl: data.apiUrl, user: data.user, transport });
   return { client, data };
 }
@@ -115,25 +99,22 @@ function isCookieName(name: string): boolean {
  */
 export async function useExistingSession(client: ApiClient, pasted: string, signal?: AbortSignal): Promise<WikiUser> {
   const cookies = parseCookiePaste(pasted);
-  const jar = client.transport.jar;
-  await jar.removeAllCookies();
-  client.transport.beginNewSession();
+  client.resetSession();
   const url = new URL(client.apiUrl);
   const secure = url.protocol === 'https:' ? '; Secure' : '';
   for (const c of cookies) {
     // Host-only, path /: sent to every path of the wiki's host, as the browser does for MediaWiki's cookies.
-    await jar.setCookie(`${c.name}=${c.value}; Path=/${secure}; HttpOnly`, url.toString());
+    await client.transport.setCookie(`${c.name}=${c.value}; Path=/${secure}; HttpOnly`, url.toString());
   }
   let user: WikiUser | undefined;
   try {
     user = await client.checkSession({ signal });
   } catch (e) {
-    await jar.removeAllCookies();
+    client.resetSession();
     throw e;
   }
   if (!user) {
-    await jar.removeAllCookies();
-    client.setUser(undefined);
+    client.resetSession();
     throw new InputError(
       'session-cookies-invalid',
       cookies.length === 1

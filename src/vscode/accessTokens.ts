@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** Marks a string as an access token (a URL never starts like this). */
-export const TOKEN_PREFIX = 'mws1_';
+const TOKEN_PREFIX = 'mws1_';
 
 export class AccessTokens {
   private readonly accountOf = new Map<string, string>(); // token -> account id

@@ -5,7 +5,8 @@ import type {
   MediaWikiSessionLike, MediaWikiSessionsApiV1, MediaWikiSessionsChangeEvent, MediaWikiSessionsExtension,
   MediaWikiSite, MediaWikiTokenType, MediaWikiUser,
 } from '../api/mediawiki-sessions';
-import { ApiClient, ApiError } from '../mediawiki';
+import type { ApiClient } from '../mediawiki';
+import { ExtensionError } from './extensionError';
 import { looksLikeToken, type AccessTokens } from './accessTokens';
 import type { LoginFlows } from './loginFlow';
 import type { SessionManager } from './sessions';
@@ -47,7 +48,7 @@ export function createExtensionApi(sessions: SessionManager, flows: LoginFlows, 
   };
   return {
     getAPI(version: number) {
-      if (version !== 1) throw new Error(`MediaWiki Sessions: API version ${version} is not known; this extension offers version 1.`);
+      if (version !== 1) throw new ExtensionError('unknown-api-version', vscode.l10n.t('MediaWiki Sessions: API version {0} is not known; this extension offers version 1.', String(version)));
       return v1;
     },
   } as MediaWikiSessionsExtension;
@@ -59,8 +60,9 @@ function liveAccount(sessions: SessionManager, tokens: AccessTokens, token: stri
   return id === undefined ? undefined : sessions.accountById(id);
 }
 
-function notLoggedIn(): ApiError {
-  return new ApiError('notloggedin', vscode.l10n.t('This MediaWiki session is not (or no longer) valid: the account was logged out, or you no longer allow this extension to use it. Get a new session with vscode.authentication.getSession(\'mediawiki\', …).'));
+/** Not an answer of the wiki: nothing was sent. */
+function notLoggedIn(): ExtensionError {
+  return new ExtensionError('notloggedin', vscode.l10n.t('This MediaWiki session is not (or no longer) valid: the account was logged out, or you no longer allow this extension to use it. Get a new session with vscode.authentication.getSession(\'mediawiki\', …).'));
 }
 
 /**

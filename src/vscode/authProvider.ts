@@ -7,13 +7,14 @@
 // switch and expiry.
 import * as vscode from 'vscode';
 import type { AccessTokens } from './accessTokens';
+import { ExtensionError } from './extensionError';
 import type { LoginFlows } from './loginFlow';
 import type { SessionManager } from './sessions';
 import type { AccountRecord } from './storage';
 
 export const AUTH_PROVIDER_ID = 'mediawiki';
 /** How long a replaced token still works (see accessTokens.ts). */
-export const TOKEN_GRACE_MS = 3_000;
+const TOKEN_GRACE_MS = 3_000;
 /** How long our own change event may take to come back from VS Code. */
 const ECHO_WAIT_MS = 10_000;
 
@@ -85,7 +86,7 @@ export class MediaWikiAuthProvider implements vscode.AuthenticationProvider, vsc
     const account = await this.flows.logIn({ site, username: wanted?.userName });
     if (!account) throw new vscode.CancellationError();
     if (wanted && account.userName !== wanted.userName) {
-      throw new Error(vscode.l10n.t('Logged in as {0}, not as {1}.', account.userName, wanted.userName));
+      throw new ExtensionError('assertnameduserfailed', vscode.l10n.t('Logged in as {0}, not as {1}.', account.userName, wanted.userName));
     }
     this.refresh();
     return this.toSession(account);

@@ -4,8 +4,10 @@
 import * as vscode from 'vscode';
 import { neutralise } from '../mediawiki';
 import { errorText, showError } from './errors';
+import { ExtensionError } from './extensionError';
 import type { Log } from './log';
-import type { AddWikiArgs, LogInArgs, LoginFlows, UseExistingSessionArgs } from './loginFlow';
+import { logInAgainArgs, type LogInArgs } from './login';
+import type { AddWikiArgs, LoginFlows, UseExistingSessionArgs } from './loginFlow';
 import type { SessionManager } from './sessions';
 import type { AccountRecord, SiteRecord } from './storage';
 
@@ -88,7 +90,7 @@ export function registerCommands(context: vscode.ExtensionContext, sessions: Ses
     let account: AccountRecord | undefined;
     if (args?.account) {
       account = sessions.account(site.apiUrl, args.account);
-      if (!account) throw new Error(vscode.l10n.t('No stored account {0} for {1}.', args.account, site.name));
+      if (!account) throw new ExtensionError('no-such-account', vscode.l10n.t('No stored account {0} for {1}.', args.account, site.name));
     } else {
       const other = { label: `$(add) ${vscode.l10n.t('Log in with another account…')}`, account: undefined as AccountRecord | undefined };
       const picked = await vscode.window.showQuickPick(
@@ -175,19 +177,12 @@ function commandIcons(context: vscode.ExtensionContext): (command: string) => st
   return (command) => icons.get(command) ?? '';
 }
 
-/** Arguments of mediawiki.logIn that log an (expired) account in again the way it logged in. */
-export function logInAgainArgs(a: AccountRecord): LogInArgs {
-  return a.method === 'botpassword'
-    ? { site: a.apiUrl, method: 'botpassword', username: a.loginName }
-    : { site: a.apiUrl, method: 'interactive' };
-}
-
 async function pickAccount(sessions: SessionManager, args: AccountArgs | undefined, placeHolder: string): Promise<AccountRecord | undefined> {
   if (args?.site) {
     const site = sessions.findSite(args.site);
-    if (!site) throw new Error(vscode.l10n.t('{0} is not a registered wiki.', args.site));
+    if (!site) throw new ExtensionError('no-such-wiki', vscode.l10n.t('{0} is not a registered wiki.', args.site));
     const account = args.account ? sessions.account(site.apiUrl, args.account) : sessions.currentAccount(site.apiUrl);
-    if (!account) throw new Error(vscode.l10n.t('No account is logged in to {0}.', site.name));
+    if (!account) throw new ExtensionError('notloggedin', vscode.l10n.t('No account is logged in to {0}.', site.name));
     return account;
   }
   const accounts = sessions.accounts();

@@ -4,9 +4,9 @@ import * as vscode from 'vscode';
 import type { SessionManager } from './sessions';
 
 /** Any wiki registered: Remove Wiki. */
-export const HAS_WIKIS = 'mediawiki.hasWikis';
+const HAS_WIKIS = 'mediawiki.hasWikis';
 /** Any account stored (logged in or expired): Log Out, Switch Account, Check Session. */
-export const HAS_ACCOUNTS = 'mediawiki.hasAccounts';
+const HAS_ACCOUNTS = 'mediawiki.hasAccounts';
 
 export function updateContextKeys(sessions: SessionManager): void {
   void vscode.commands.executeCommand('setContext', HAS_WIKIS, sessions.sites().length > 0);

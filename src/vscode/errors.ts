@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { Log } from './log';
 
-export function errorCode(e: unknown): string {
+function errorCode(e: unknown): string {
   const code = (e as { code?: unknown })?.code;
   return typeof code === 'string' ? code : 'error';
 }

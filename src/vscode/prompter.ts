@@ -17,6 +17,10 @@ export interface VsCodePrompterOptions {
   scripted?: Readonly<Record<string, string>>;
   /** Opens the identity provider and waits for the return. */
   redirect(target: string, step: LoginStep): Promise<FieldValues | undefined>;
+  /** Told the answers of each step once they are complete (e.g. to keep the domain with the account). */
+  filled?(step: LoginStep, values: FieldValues): void;
+  /** After a failed round: whether to start another one (LoginPrompter.retryAfterFailure). Without: no. */
+  retryAfterFailure?(error: LoginError): Promise<boolean>;
 }
 
 /** Fields the prompter never asks for: the core handles them. */
@@ -27,9 +31,12 @@ const PUBLIC_FIELDS = new Set(['username', 'domain', 'rememberMe']);
 const CHOICE_TYPES = new Set(['checkbox', 'select', 'multiselect', 'button']);
 
 export class VsCodePrompter implements LoginPrompter {
-  retryAfterFailure?: (error: LoginError) => Promise<boolean>;
+  readonly retryAfterFailure?: (error: LoginError) => Promise<boolean>;
 
-  constructor(private readonly options: VsCodePrompterOptions) {}
+  constructor(private readonly options: VsCodePrompterOptions) {
+    const retry = options.retryAfterFailure;
+    if (retry) this.retryAfterFailure = (error) => retry.call(options, error);
+  }
 
   async fill(step: LoginStep): Promise<FieldValues | undefined> {
     // Own properties only (spread copies them as data): field names are the wiki's.
@@ -65,6 +72,7 @@ export class VsCodePrompter implements LoginPrompter {
       values[field.name] = answer;
     }
     if (info.length > 0) void vscode.window.showInformationMessage(this.options.clean(`${this.options.siteName} (${this.options.host}): ${info.join(' ')}`));
+    this.options.filled?.(step, values);
     return values;
   }
 

@@ -14,6 +14,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { ExtensionError } from './extensionError';
 
 export const EXTENSION_ID = 'wikisessions.mediawiki-sessions';
 const RETURN_PATH = '/mediawiki-sessions/return';
@@ -79,7 +80,7 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
       return;
     }
     if (!deliver(url.searchParams)) {
-      res.writeHead(409, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('No login is waiting for this return: it was already used, or the login ended.');
+      res.writeHead(409, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end(vscode.l10n.t('No login is waiting for this return: it was already used, or the login ended.'));
       return;
     }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
@@ -140,13 +141,13 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
   const returnUrl = `${root.replace(/\/+$/, '')}${local.path}`;
   if (!/^https?:/.test(returnUrl)) {
     dispose();
-    throw new Error(`No http(s) return address is available here (${returnUrl.split(':')[0]}:). [badurl_loginreturnurl]`);
+    throw new ExtensionError('badurl_loginreturnurl', vscode.l10n.t('No http(s) return address is available here ({0}:).', returnUrl.split(':')[0]));
   }
 
   return {
     returnUrl,
     wait(token) {
-      if (pending) return Promise.reject(new Error('A REDIRECT return is already awaited.'));
+      if (pending) return Promise.reject(new ExtensionError('redirect-pending', vscode.l10n.t('A REDIRECT return is already awaited.')));
       if (disposed) return Promise.reject(new RedirectCancelledError());
       reopen();
       return new Promise<URLSearchParams>((resolve, reject) => {
@@ -167,26 +168,33 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
   };
 }
 
-export class RedirectTimeoutError extends Error {
-  readonly code = 'redirect-timeout';
+class RedirectTimeoutError extends ExtensionError {
   constructor(ms: number) {
-    const wait = ms >= 60_000 ? `${Math.round(ms / 60_000)} minute(s)` : `${Math.round(ms / 1000)} seconds`;
-    super(`No answer came back from the identity provider within ${wait}. [redirect-timeout] Finish the login in the browser sooner, or raise mediawiki.redirectTimeoutMinutes, and start the login again.`);
+    super(
+      'redirect-timeout',
+      ms >= 60_000
+        ? vscode.l10n.t('No answer came back from the identity provider within {0} minute(s).', Math.round(ms / 60_000))
+        : vscode.l10n.t('No answer came back from the identity provider within {0} seconds.', Math.round(ms / 1000)),
+    );
   }
 }
 
-export class RedirectCancelledError extends Error {
-  readonly code = 'cancelled';
+class RedirectCancelledError extends ExtensionError {
   constructor() {
-    super('The login was cancelled. [cancelled]');
+    super('cancelled', vscode.l10n.t('The login was cancelled.'));
   }
 }
 
 function landingPage(handlerUrl: string, search: string): string {
   const extra = search.replace(/^\?/, '');
-  const href = `${handlerUrl}${extra ? `&${extra}` : ''}`.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  const href = escapeHtml(`${handlerUrl}${extra ? `&${extra}` : ''}`);
+  const link = `<a href="${href}">${escapeHtml(vscode.l10n.t('hand the login back to VS Code'))}</a>`;
   return `<!doctype html><html><head><meta charset="utf-8"><title>MediaWiki Sessions</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36em;margin:4em auto;line-height:1.5}</style></head>
-<body><h1>Login received</h1><p>You can close this tab and go back to VS Code.</p>
-<p><small>If VS Code did not notice, <a href="${href}">hand the login back to VS Code</a>.</small></p></body></html>`;
+<body><h1>${escapeHtml(vscode.l10n.t('Login received'))}</h1><p>${escapeHtml(vscode.l10n.t('You can close this tab and go back to VS Code.'))}</p>
+<p><small>${escapeHtml(vscode.l10n.t('If VS Code did not notice: {0}.', '\u0000')).replace('\u0000', link)}</small></p></body></html>`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

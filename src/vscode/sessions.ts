@@ -1,23 +1,26 @@
 // The sessions of all registered wikis: restore (no network), login results, expiry, re-login,
 // logout, account switching. No `vscode` import: the UI hooks come in through `SessionHooks`.
 
+import * as l10n from '@vscode/l10n';
 import {
-  ApiClient, ApiError, WikiError, loginWithBotPassword, matchSite, neutralise, restoreSession, serializeSession,
-  type SiteInfo, type TransportOptions, type WikiUser,
+  ApiClient, ApiError, WikiError, matchSite, neutralise, restoreSession, serializeSession,
+  type SiteInfo, type TransportOptions,
 } from '../mediawiki';
 import { randomUUID } from 'node:crypto';
+import { ExtensionError } from './extensionError';
 import { Storage, sessionKey, type AccountMethod, type AccountRecord, type SiteRecord } from './storage';
 
 export interface SessionHooks {
   /** Transport settings (timeout, User-Agent, proxy) for new clients. */
   transportOptions(): TransportOptions;
-  /**
-   * Ask the user to log in again into `client` (interactive accounts, or no stored password).
-   * Rejects if the user declines.
-   */
-  interactiveRelogin?(account: AccountRecord, client: ApiClient): Promise<void>;
   log(line: string): void;
 }
+
+/**
+ * Logs an account whose session has expired in again, into `client` (silently where its method
+ * can, else by asking). Rejects if that does not happen.
+ */
+export type ReloginHandler = (account: AccountRecord, client: ApiClient) => Promise<void>;
 
 export interface LoginMeta {
   method: AccountMethod;
@@ -30,7 +33,9 @@ export interface LoginMeta {
 type Listener = (sites: string[]) => void;
 
 export class SessionManager {
+  /** The clients of accounts, by account id. */
   private readonly clients = new Map<string, ApiClient>();
+  private reloginHandler: ReloginHandler | undefined;
   private accountsCache: AccountRecord[] = [];
   private writeChain: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<Listener>();
@@ -39,6 +44,14 @@ export class SessionManager {
     readonly storage: Storage,
     private readonly hooks: SessionHooks,
   ) {}
+
+  /**
+   * Who logs expired accounts in again (the login methods, which are built on this manager: they
+   * register here once both exist).
+   */
+  handleRelogin(handler: ReloginHandler): void {
+    this.reloginHandler = handler;
+  }
 
   /** Reads the account index from SecretStorage. No network. */
   async load(): Promise<void> {
@@ -124,8 +137,7 @@ export class SessionManager {
 
   /** The client of an account, restored from SecretStorage on first use (no network). */
   async client(account: AccountRecord): Promise<ApiClient | undefined> {
-    const key = clientKey(account);
-    const cached = this.clients.get(key);
+    const cached = this.clients.get(account.id);
     if (cached) return cached;
     const json = await this.storage.getSession(account);
     if (!json) return undefined;
@@ -136,9 +148,9 @@ export class SessionManager {
       });
       this.wire(client, account);
       // Another caller may have restored it meanwhile.
-      const again = this.clients.get(key);
+      const again = this.clients.get(account.id);
       if (again) return again;
-      this.clients.set(key, client);
+      this.clients.set(account.id, client);
       return client;
     } catch (e) {
       this.hooks.log(`stored session for ${account.userName} at ${account.apiUrl} is unreadable: ${(e as Error).message}`);
@@ -148,8 +160,8 @@ export class SessionManager {
 
   /** Records a successful login: session (and the password if asked) to SecretStorage. */
   async saveLogin(site: SiteRecord, client: ApiClient, meta: LoginMeta): Promise<AccountRecord> {
-    const user = client.user as WikiUser;
-    if (!user) throw new Error('saveLogin without a logged-in client');
+    const user = client.user;
+    if (!user) throw new ExtensionError('notloggedin', l10n.t('The login ended without a logged-in user; nothing was stored.'));
     return this.mutate(async (accounts) => {
       const old = accounts.find((a) => a.apiUrl === site.apiUrl && a.userName === user.name);
       if (old && old.loginName !== meta.loginName && old.passwordStored) await this.storage.deletePassword(old);
@@ -161,19 +173,17 @@ export class SessionManager {
         loginName: meta.loginName,
         method: meta.method,
         domain: meta.domain,
-        passwordStored: meta.method === 'botpassword' && meta.rememberPassword !== undefined,
+        passwordStored: meta.rememberPassword !== undefined,
         state: 'active',
         current: true,
         loggedInAt: new Date().toISOString(),
       };
       if (record.passwordStored) await this.storage.storePassword(record, meta.rememberPassword as string);
       else if (old?.passwordStored) await this.storage.deletePassword(old);
-      await this.storage.storeSession(record, serializeSession(client, { method: meta.method, loginName: meta.loginName, domain: meta.domain }));
-      const key = clientKey(record);
-      const previous = this.clients.get(key);
-      if (previous !== client) {
+      await this.storage.storeSession(record, serializeSession(client));
+      if (this.clients.get(record.id) !== client) {
         this.wire(client, record);
-        this.clients.set(key, client);
+        this.clients.set(record.id, client);
       }
       const rest = accounts.filter((a) => a !== old).map((a) => (a.apiUrl === site.apiUrl ? { ...a, current: false } : a));
       return { accounts: [...rest, record], result: record };
@@ -201,7 +211,7 @@ export class SessionManager {
         this.hooks.log(`logout at ${account.apiUrl} failed: ${(e as Error).message}`);
       }
     }
-    this.clients.delete(clientKey(account));
+    this.clients.delete(account.id);
     await this.storage.deleteSession(account);
     if (account.passwordStored) await this.storage.deletePassword(account);
     await this.mutate(async (accounts) => {
@@ -228,14 +238,10 @@ export class SessionManager {
     if (this.storage.consumeOwnWrite(key)) return;
     const before = JSON.stringify(this.accountsCache);
     await this.load();
-    if (key.includes(':session:')) {
-      for (const [k] of this.clients) {
-        const [apiUrl, userName] = k.split('\n');
-        if (key === sessionKey({ apiUrl, userName })) this.clients.delete(k);
-      }
-    }
-    for (const [k] of this.clients) {
-      if (!this.accountsCache.some((a) => clientKey(a) === k)) this.clients.delete(k);
+    for (const id of [...this.clients.keys()]) {
+      const account = this.accountById(id);
+      // Gone from the index, or its session was written by another window: restore it afresh.
+      if (!account || key === sessionKey(account)) this.clients.delete(id);
     }
     if (JSON.stringify(this.accountsCache) !== before || key.includes(':session:')) {
       this.fire([...new Set(this.accountsCache.map((a) => a.apiUrl))]);
@@ -245,7 +251,7 @@ export class SessionManager {
   /** Persist the jar after a re-login changed it. */
   async saveRenewal(account: AccountRecord, client: ApiClient): Promise<void> {
     const current = this.account(account.apiUrl, account.userName) ?? account;
-    await this.storage.storeSession(current, serializeSession(client, { method: current.method, loginName: current.loginName, domain: current.domain }));
+    await this.storage.storeSession(current, serializeSession(client));
     if (current.state !== 'active') {
       await this.mutate(async (accounts) => ({
         accounts: accounts.map((a) => (a.id === current.id ? { ...a, state: 'active' as const } : a)),
@@ -261,34 +267,21 @@ export class SessionManager {
       } catch (e) {
         const rec = this.account(account.apiUrl, account.userName);
         if (rec) await this.markExpired(rec);
-        throw e instanceof WikiError ? e : new ApiError('assertuserfailed', (e as Error).message);
+        throw e instanceof WikiError ? e : new ExtensionError('assertuserfailed', (e as Error).message);
       }
     };
   }
 
-  /** Logs an expired account in again: with the stored bot password, else by asking the user. */
+  /** Logs an expired account in again (its method decides how), then stores the new session. */
   private async renew(account: AccountRecord, c: ApiClient): Promise<void> {
     // Re-read the index: another window may have logged this account out meanwhile, and then
     // its calls here must end, not log back in or ask.
     const rec = (await this.storage.accounts()).find((a) => a.apiUrl === account.apiUrl && a.userName === account.userName);
-    if (!rec) throw new ApiError('notloggedin', `${account.userName} was logged out of ${account.apiUrl}.`);
+    if (!rec) throw new ExtensionError('notloggedin', l10n.t('{0} was logged out of {1}.', account.userName, account.apiUrl));
     this.hooks.log(`session of ${rec.userName} at ${rec.apiUrl} has expired; logging in again`);
-    if (rec.method === 'botpassword' && rec.passwordStored) {
-      const password = await this.storage.getPassword(rec);
-      if (password) {
-        c.transport.jar.removeAllCookiesSync();
-        await loginWithBotPassword(c, { username: rec.loginName, password, domain: rec.domain });
-        if (c.user?.name !== rec.userName) throw new ApiError('assertnameduserfailed', `Logged in as ${c.user?.name}, not ${rec.userName}.`);
-        await this.saveRenewal(rec, c);
-        return;
-      }
-    }
-    if (this.hooks.interactiveRelogin) {
-      await this.hooks.interactiveRelogin(rec, c);
-      await this.saveRenewal(rec, c);
-      return;
-    }
-    throw new ApiError('assertuserfailed', 'The session has expired and no password is stored.');
+    if (!this.reloginHandler) throw new ExtensionError('assertuserfailed', l10n.t('The session has expired and cannot be renewed here.'));
+    await this.reloginHandler(rec, c);
+    await this.saveRenewal(rec, c);
   }
 
   /** Serialised read-modify-write of the account index. */
@@ -304,8 +297,4 @@ export class SessionManager {
     this.writeChain = run.catch(() => undefined);
     return run;
   }
-}
-
-function clientKey(a: Pick<AccountRecord, 'apiUrl' | 'userName'>): string {
-  return `${a.apiUrl}\n${a.userName}`;
 }

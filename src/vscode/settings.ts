@@ -61,7 +61,7 @@ export function transportOptions(trace: (line: string) => void): TransportOption
  * environment variables apply. `http.proxyStrictSSL: false` is the only thing that turns
  * certificate checking off.
  */
-export function networkOptions(): NetworkOptions {
+function networkOptions(): NetworkOptions {
   const h = vscode.workspace.getConfiguration('http');
   return {
     proxy: h.get<string>('proxy', '') || undefined,
@@ -74,7 +74,7 @@ export function networkOptions(): NetworkOptions {
   };
 }
 
-export function currentNetwork(): NetworkSetup {
+function currentNetwork(): NetworkSetup {
   return networkSetup(networkOptions());
 }
 

@@ -2,11 +2,11 @@
 // background) and a click logs in again.
 import * as vscode from 'vscode';
 import { neutralise } from '../mediawiki';
-import { logInAgainArgs } from './commands';
+import { logInAgainArgs, methodOf } from './login';
 import type { SessionManager } from './sessions';
 import type { AccountRecord } from './storage';
 
-export const STATUS_ITEM_ID = 'wikisessions.mediawiki-sessions.status';
+const STATUS_ITEM_ID = 'wikisessions.mediawiki-sessions.status';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -40,7 +40,7 @@ export class StatusBar implements vscode.Disposable {
       if (accounts.length === 0) tooltip.appendMarkdown(`- ${escape(s.name)}: ${vscode.l10n.t('not logged in')}\n`);
       for (const a of accounts) {
         const state = a.state === 'expired' ? ` — $(warning) ${vscode.l10n.t('session expired')}` : '';
-        tooltip.appendMarkdown(`- ${escape(s.name)}: ${a.current ? '**' : ''}${escape(a.userName)}${a.current ? '**' : ''} (${methodName(a)})${state}\n`);
+        tooltip.appendMarkdown(`- ${escape(s.name)}: ${a.current ? '**' : ''}${escape(a.userName)}${a.current ? '**' : ''} (${methodOf(a).label()})${state}\n`);
       }
     }
     if (sites.length === 0) tooltip.appendMarkdown(vscode.l10n.t('No wiki registered yet. Click to add one.'));
@@ -49,7 +49,7 @@ export class StatusBar implements vscode.Disposable {
       const first = expired[0];
       this.item.text = `$(warning) ${neutralise(first.account.userName)} · ${first.site.name}`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-      this.item.command = { title: 'Log In Again', command: 'mediawiki.logIn', arguments: [logInAgainArgs(first.account)] };
+      this.item.command = { title: vscode.l10n.t('Log In Again'), command: 'mediawiki.logIn', arguments: [logInAgainArgs(first.account)] };
       this.item.accessibilityInformation = { label: vscode.l10n.t('MediaWiki session of {0} on {1} has expired; click to log in again', first.account.userName, first.site.name) };
     } else if (current.length > 0) {
       const latest = [...current].sort((a, b) => b.account.loggedInAt.localeCompare(a.account.loggedInAt))[0];
@@ -70,10 +70,6 @@ export class StatusBar implements vscode.Disposable {
   dispose(): void {
     this.item.dispose();
   }
-}
-
-function methodName(a: AccountRecord): string {
-  return a.method === 'botpassword' ? vscode.l10n.t('bot password') : a.method === 'clientlogin' ? vscode.l10n.t('interactive') : vscode.l10n.t('browser cookies');
 }
 
 function escape(s: string): string {

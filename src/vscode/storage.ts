@@ -26,7 +26,11 @@ export interface SiteRecord {
   addedAt: string;
 }
 
-export type AccountMethod = 'botpassword' | 'clientlogin' | 'cookies';
+/** How an account logs in: the id of its method (login/index.ts). */
+export type AccountMethod = 'botpassword' | 'interactive' | 'cookies';
+
+/** Names older versions stored for today's methods. */
+const OLD_METHOD_NAMES: Readonly<Record<string, AccountMethod>> = { clientlogin: 'interactive' };
 
 export interface AccountRecord {
   /** Opaque handle (also the AuthenticationSession id and accessToken). Not a secret of the wiki. */
@@ -47,7 +51,7 @@ export interface AccountRecord {
 }
 
 const PREFIX = 'mediawiki-sessions';
-export const SITES_KEY = `${PREFIX}.sites`;
+const SITES_KEY = `${PREFIX}.sites`;
 export const INDEX_KEY = `${PREFIX}:accounts`;
 
 export function sessionKey(a: Pick<AccountRecord, 'apiUrl' | 'userName'>): string {
@@ -101,7 +105,8 @@ export class Storage {
     if (!raw) return [];
     try {
       const list = JSON.parse(raw) as AccountRecord[];
-      return Array.isArray(list) ? list : [];
+      if (!Array.isArray(list)) return [];
+      return list.map((a) => (Object.hasOwn(OLD_METHOD_NAMES, a.method) ? { ...a, method: OLD_METHOD_NAMES[a.method] } : a));
     } catch {
       return [];
     }
@@ -111,6 +116,10 @@ export class Storage {
     await this.secrets.store(INDEX_KEY, JSON.stringify(accounts));
   }
 
+  /**
+   * The session (cookie jar) of an account. How it logged in (method, login name, domain) is kept
+   * in the account index only; sessions stored by older versions carry a copy, which is not read.
+   */
   getSession(a: AccountRecord): Thenable<string | undefined> {
     return this.secrets.get(sessionKey(a));
   }

@@ -9,7 +9,7 @@ import { summary } from './commands';
 import { returnListenerPorts } from './redirectReceiver';
 import type { SessionManager } from './sessions';
 import type { StatusBar } from './statusBar';
-import { passwordKey, sessionKey } from './storage';
+import { INDEX_KEY, passwordKey, sessionKey, type AccountRecord } from './storage';
 
 export function registerTestCommands(context: vscode.ExtensionContext, sessions: SessionManager, status: StatusBar, tokens: AccessTokens, auth: MediaWikiAuthProvider): void {
   context.subscriptions.push(
@@ -35,6 +35,27 @@ export function registerTestCommands(context: vscode.ExtensionContext, sessions:
     vscode.commands.registerCommand('mediawiki.test.providerSessions', (scopes: string[] | undefined, account?: vscode.AuthenticationSessionAccountInformation) =>
       auth.getSessions(scopes, { account }),
     ),
+    // The names of the fields of an account's stored session (not their values: cookies are secrets).
+    vscode.commands.registerCommand('mediawiki.test.sessionFields', async (a: { site: string; user: string }) => {
+      const json = await context.secrets.get(sessionKey({ apiUrl: a.site, userName: a.user }));
+      return json === undefined ? undefined : Object.keys(JSON.parse(json) as object).sort();
+    }),
+    // Rewrites an account's stored data as an older version kept it: the index names the
+    // interactive method "clientlogin", and the session carries method, login name and domain too.
+    // Written straight to SecretStorage, as another window running that version would, then read
+    // back the way such a change is followed. Returns the method as the raw index now has it.
+    vscode.commands.registerCommand('mediawiki.test.storeAsOlderVersion', async (a: { site: string; user: string }) => {
+      const index = JSON.parse((await context.secrets.get(INDEX_KEY)) ?? '[]') as Record<string, unknown>[];
+      const rec = index.find((r) => r['apiUrl'] === a.site && r['userName'] === a.user) as AccountRecord | undefined;
+      const key = rec && sessionKey(rec);
+      const blob = key && (await context.secrets.get(key));
+      if (!rec || !key || !blob) throw new Error(`no stored account ${a.user} at ${a.site}`);
+      await context.secrets.store(key, JSON.stringify({ ...(JSON.parse(blob) as object), method: 'clientlogin', loginName: rec.loginName, domain: rec.domain ?? 'OLD-DOMAIN' }));
+      await context.secrets.store(INDEX_KEY, JSON.stringify(index.map((r) => (r === (rec as unknown) ? { ...r, method: 'clientlogin' } : r))));
+      await sessions.onSecretsChanged(key);
+      await sessions.onSecretsChanged(INDEX_KEY);
+      return (JSON.parse((await context.secrets.get(INDEX_KEY)) ?? '[]') as Record<string, unknown>[]).find((r) => r['userName'] === a.user)?.['method'];
+    }),
     vscode.commands.registerCommand('mediawiki.test.accessToken', (a: { site: string; user: string }) => {
       const account = sessions.account(a.site, a.user);
       return account && tokens.tokenFor(account.id);

@@ -192,10 +192,10 @@ export async function benchRestore(wiki: TestWiki, rounds: number): Promise<Reco
   await wiki.resetThrottles();
   const botClient = new ApiClient({ apiUrl: wiki.apiUrl });
   await loginWithBotPassword(botClient, { username: bot.lgname, password: bot.botPassword });
-  const botJson = serializeSession(botClient, { method: 'botpassword', loginName: bot.lgname });
+  const botJson = serializeSession(botClient);
   const plainClient = new ApiClient({ apiUrl: wiki.apiUrl });
   await clientLogin(plainClient, { returnUrl: RETURN_URL, prompter: new Scripted(() => ({ username: plain.name, password: plain.password })) });
-  const plainJson = serializeSession(plainClient, { method: 'clientlogin', loginName: plain.name });
+  const plainJson = serializeSession(plainClient);
 
   // Each sample gets its own undici Agent: no warm connection, as after a restart.
   const firstQuery = async (client: ApiClient, expect: string): Promise<void> => {

@@ -99,7 +99,7 @@ describe('bot password login (action=login) against the real wiki', () => {
     const { bot } = wiki().users;
     const transport = new TamperingTransport();
     transport.tamper = (req) => {
-      if (req.method === 'POST' && new URLSearchParams(req.params).get('action') === 'login') transport.jar.removeAllCookiesSync();
+      if (req.method === 'POST' && new URLSearchParams(req.params).get('action') === 'login') transport.clearCookies();
     };
     const e = await expectReject(loginWithBotPassword(newClient({ transport }), { username: bot.lgname, password: bot.botPassword }));
     assert.equal(e.code, 'sessionlost', e.message);

@@ -132,7 +132,7 @@ describe('interactive login (action=clientlogin) against the real wiki', () => {
     const client = newClient();
     const result = await clientLogin(client, { returnUrl: RETURN_URL, prompter, rememberMe: true });
     assert.equal(result.rememberMe, true);
-    const names = (await client.transport.jar.getCookies(wiki().apiUrl)).map((c) => c.key);
+    const names = (await client.transport.cookies(wiki().apiUrl)).map((c) => c.key);
     assert.ok(names.some((n) => n.endsWith('Token')), `cookies: ${names}`);
   });
 

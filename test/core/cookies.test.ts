@@ -60,7 +60,7 @@ describe('cookie isolation (real wikis)', () => {
 
       // Control: the detector works. A jar shared between the two (cookies ignore ports) would leak.
       b.clearRequests();
-      const shared = new ApiClient({ apiUrl: b.apiUrl, transport: { jar: clientA.transport.jar } });
+      const shared = new ApiClient({ apiUrl: b.apiUrl, transport: clientA.transport });
       await whoami(shared);
       assert.ok(b.requests()[0].cookieNames.length > 0, 'a shared jar would have sent A\'s cookies to B');
     });
@@ -106,7 +106,7 @@ describe('cookie isolation (real wikis)', () => {
 
     it('session cookies go to /w/* only, not to /wiki/*', async () => {
       const c = await login(w);
-      const stored = await c.transport.jar.getCookies(w.apiUrl);
+      const stored = await c.transport.cookies(w.apiUrl);
       assert.ok(stored.length > 0);
       for (const k of stored) assert.equal(k.path, '/w', `${k.key} has path /w`);
       w.clearRequests();

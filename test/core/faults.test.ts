@@ -286,7 +286,7 @@ describe('fault matrix: HTTP and API faults (canned loopback answers)', () => {
       for (const [method, status] of [['GET', 302], ['POST', 307]] as const) {
         server.answer().otherwise({ status, headers: { location: target }, body: '' });
         const c = client(server.url);
-        await c.transport.jar.setCookie('wiki_session=s3cr3tvalue; Path=/', server.url);
+        await c.transport.setCookie('wiki_session=s3cr3tvalue; Path=/', server.url);
         const o = await attempt('redirect to another host', method, 'loopback', () => c.request(method, method === 'GET' ? { action: 'query' } : EDIT), () => server.hits.length);
         assert.ok(o.error instanceof OffsiteRedirectError);
         assert.match(o.error.message, /127\.0\.0\.1:\d+ redirected .* to 127\.0\.0\.2:\d+; not followed/);

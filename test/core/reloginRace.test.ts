@@ -36,12 +36,12 @@ async function client(server: CannedServer): Promise<ApiClient> {
     user: { name: 'Bot', id: 2 },
     relogin: async (cl) => void (await loginWithBotPassword(cl, { username: 'Bot@app', password: 'p' })),
   });
-  await c.transport.jar.setCookie('wiki_BPsession=old; Path=/; HttpOnly', server.url);
+  await c.transport.setCookie('wiki_BPsession=old; Path=/; HttpOnly', server.url);
   return c;
 }
 
 async function sessionCookie(c: ApiClient, server: CannedServer): Promise<string | undefined> {
-  return (await c.transport.jar.getCookies(server.url)).find((k) => k.key === 'wiki_BPsession')?.value;
+  return (await c.transport.cookies(server.url)).find((k) => k.key === 'wiki_BPsession')?.value;
 }
 
 describe('re-login races (scripted timing on loopback)', () => {

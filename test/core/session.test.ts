@@ -27,8 +27,9 @@ describe('sessions: serialise, restore, expiry and re-login (real wiki)', () => 
 
   it('serialise -> restore -> an edit with assert=user succeeds with zero login requests', async () => {
     const client = await botClient();
-    const json = serializeSession(client, { method: 'botpassword', loginName: wiki().users.bot.lgname });
+    const json = serializeSession(client);
     assert.ok(!json.includes(wiki().users.bot.botPassword), 'no password in the session');
+    assert.deepEqual(Object.keys(JSON.parse(json) as object).sort(), ['apiUrl', 'cookies', 'savedAt', 'user', 'version'], 'how the login was made is not part of the session');
     wiki().clearRequests();
 
     const { client: restored, data } = restoreSession(json);
@@ -41,6 +42,16 @@ describe('sessions: serialise, restore, expiry and re-login (real wiki)', () => 
     assert.deepEqual(actions(), ['query', 'edit']); // csrf token, edit
     for (const r of wiki().requests()) if (r.action === 'edit') assert.ok(r.paramNames.includes('assert'));
     assert.equal(await wiki().revisionCount(title), 1);
+  });
+
+  it('a session stored by an older version (with method, login name and domain in it) still restores and works', async () => {
+    const client = await botClient();
+    const old = { ...(JSON.parse(serializeSession(client)) as object), method: 'clientlogin', loginName: wiki().users.bot.lgname, domain: 'EXAMPLE' };
+    wiki().clearRequests();
+    const { client: restored, data } = restoreSession(JSON.stringify(old));
+    assert.equal(data.user?.name, wiki().users.bot.name);
+    assert.deepEqual(await restored.checkSession(), { name: wiki().users.bot.name, id: wiki().users.bot.userId });
+    assert.deepEqual(actions(), ['query'], 'one userinfo query, no login');
   });
 
   it('server-side session deleted -> assertuserfailed -> one re-login -> the edit succeeds', async () => {

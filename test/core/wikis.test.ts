@@ -29,7 +29,7 @@ function scripted(values: Record<string, string>, pick?: (step: LoginStep) => Re
 }
 
 async function cookieHeader(client: ApiClient): Promise<string> {
-  return client.transport.jar.getCookieString(client.apiUrl);
+  return client.transport.cookieHeader(client.apiUrl);
 }
 
 describe('Private wiki ($wgGroupPermissions[*][read] = false)', function () {
@@ -137,7 +137,7 @@ describe('Private wiki ($wgGroupPermissions[*][read] = false)', function () {
     assert.equal(e.code, 'session-cookies-invalid');
     assert.match(e.message, /127\.0\.0\.1:\d+ does not know these cookies.*\[session-cookies-invalid\] .*copy them again/);
     assert.ok(!e.message.includes('0123456789abcdef'), 'the cookie value is not in the message');
-    assert.equal((await c.transport.jar.getCookies(w.apiUrl)).length, 0);
+    assert.equal((await c.transport.cookies(w.apiUrl)).length, 0);
     assert.equal(c.user, undefined);
 
     const browser = new ApiClient({ apiUrl: w.apiUrl });

@@ -99,7 +99,7 @@ describe('Domains (LDAP-style wiki, TestDomainAuth) in VS Code', function () {
       site: d().apiUrl, method: 'interactive', username: plain().name, password: plain().password, domain: rightDomain(), rememberMe: false, silent: true,
     }), 'clientlogin with a given domain');
     assert.equal(account.user, plain().name);
-    assert.equal(account.method, 'clientlogin');
+    assert.equal(account.method, 'interactive');
     const cl = (await served()).filter((r) => r.action === 'clientlogin');
     assert.ok(cl.some((r) => r.paramNames.includes('domain')), `domain sent to clientlogin: ${JSON.stringify(cl.map((r) => r.paramNames))}`);
     assert.equal((await state()).accounts.find((a) => a.user === plain().name && a.site === d().apiUrl)?.domain, rightDomain());

@@ -170,7 +170,7 @@ describe('MediaWiki Sessions in VS Code (real wiki)', function () {
       site: ctx().apiUrl, method: 'interactive', username: u.name, password: u.password, values: { OATHToken: code }, rememberMe: false,
     });
     assert.equal(account.user, u.name);
-    assert.equal(account.method, 'clientlogin');
+    assert.equal(account.method, 'interactive');
     const s = await state();
     assert.equal(s.accounts.length, 2);
     assert.equal(s.accounts.find((a) => a.current)?.user, u.name);

@@ -65,7 +65,7 @@ describe('REDIRECT login and 2FA input in VS Code (real wiki, real browser)', fu
       site: ctx().apiUrl, method: 'interactive', values: { [ctx().redirectField]: '1' }, silent: true,
     });
     assert.equal(account.user, who.name);
-    assert.equal(account.method, 'clientlogin');
+    assert.equal(account.method, 'interactive');
     // What the server saw: the browser at the IdP, then the continuation with the code it handed back.
     const list = await served();
     assert.equal(idpRequests(list).length, 1, 'the browser opened the IdP once');
@@ -172,7 +172,7 @@ describe('REDIRECT login and 2FA input in VS Code (real wiki, real browser)', fu
       site: ctx().apiUrl, method: 'interactive', username: u.name, password: u.password, values: { OATHToken: spaced }, rememberMe: false, silent: true,
     });
     assert.equal(account.user, u.name);
-    assert.equal(account.method, 'clientlogin');
+    assert.equal(account.method, 'interactive');
     const client = await sessionClient(api, ctx().apiUrl, u.name);
     const me = await client!.get({ action: 'query', meta: 'userinfo' });
     assert.equal((me.query as { userinfo: { name: string } }).userinfo.name, u.name);

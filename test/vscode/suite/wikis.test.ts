@@ -65,7 +65,7 @@ describe('Wikis people really use (issue #7, real VS Code)', function () {
     // The "browser": a separate login whose cookies the user copies.
     const browser = new ApiClient({ apiUrl: p.apiUrl });
     await clientLogin(browser, { returnUrl: 'http://127.0.0.1:9/r', prompter: { fill: async () => ({ username: plain.name, password: plain.password }), redirect: async () => undefined } });
-    const header = await browser.transport.jar.getCookieString(p.apiUrl);
+    const header = await browser.transport.cookieHeader(p.apiUrl);
     // Control: the paste is good (checked by the core directly, outside the extension).
     assert.equal((await useExistingSession(new ApiClient({ apiUrl: p.apiUrl }), header)).name, plain.name);
 

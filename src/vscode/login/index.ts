@@ -1,0 +1,24 @@
+// The login methods. A new method is a new file in this folder and one entry here.
+import type { AccountMethod, AccountRecord } from '../storage';
+import { botPassword } from './botPassword';
+import { existingSession } from './existingSession';
+import { interactive } from './interactive';
+import type { LogInArgs, LoginMethod } from './method';
+
+export type { LogInArgs, LoginContext, LoginMethod } from './method';
+
+export const LOGIN_METHODS: readonly LoginMethod[] = [botPassword, interactive, existingSession];
+
+export function loginMethod(id: AccountMethod): LoginMethod | undefined {
+  return LOGIN_METHODS.find((m) => m.id === id);
+}
+
+/** The method of a stored account (every stored name is known: storage.ts reads old names as today's). */
+export function methodOf(account: Pick<AccountRecord, 'method'>): LoginMethod {
+  return loginMethod(account.method) ?? interactive;
+}
+
+/** Arguments of mediawiki.logIn that log an (expired) account in again the way it logs in. */
+export function logInAgainArgs(account: AccountRecord): LogInArgs {
+  return methodOf(account).logInAgainArgs(account);
+}
