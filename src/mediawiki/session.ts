@@ -7,8 +7,9 @@ import { toughCookie } from './lazy';
 import { ApiClient, type ApiClientOptions, type WikiUser } from './client';
 import { InputError } from './errors';
 import { Transport, type TransportOptions } from './http';
+import { OAuth2Credentials, oauth2Endpoints, renewOAuth2, type OAuth2SessionData } from './oauth2';
 
-export type LoginMethod = 'botpassword' | 'clientlogin' | 'cookies';
+export type LoginMethod = 'botpassword' | 'clientlogin' | 'cookies' | 'oauth2';
 
 export interface SessionData {
   version: 1;
@@ -20,6 +21,8 @@ export interface SessionData {
   domain?: string;
   savedAt: string;
   cookies: SerializedCookieJar;
+  /** An OAuth 2 session: its tokens and expiry (the jar is then empty). The client secret is not here. */
+  oauth?: OAuth2SessionData;
 }
 
 export interface SessionMeta {
@@ -37,6 +40,10 @@ export function serializeSession(client: ApiClient, meta: SessionMeta = {}): str
     savedAt: new Date().toISOString(),
     cookies: client.transport.jar.serializeSync() as SerializedCookieJar,
   };
+  if (client.oauth) {
+    data.oauth = client.oauth.session;
+    data.method ??= 'oauth2';
+  }
   return JSON.stringify(data);
 }
 
@@ -56,7 +63,13 @@ export function parseSession(json: string): SessionData {
 /** Rebuilds a client from `serializeSession` output, without any request. */
 export function restoreSession(
   json: string,
-  options: Omit<ApiClientOptions, 'apiUrl' | 'user' | 'transport'> & { transport?: TransportOptions } = {},
+  options: Omit<ApiClientOptions, 'apiUrl' | 'user' | 'transport' | 'oauth'> & {
+    transport?: TransportOptions;
+    /** OAuth 2 sessions: the client secret (stored apart), which enables refresh. */
+    oauthClientSecret?: string;
+    /** OAuth 2 sessions: told the new tokens after a refresh, to store them. */
+    onOAuthTokens?: (data: OAuth2SessionData) => void;
+  } = {},
 ): { client: ApiClient; data: SessionData } {
   const data = parseSession(json);
   const jar = toughCookie().CookieJar.deserializeSync(data.cookies);
@@ -69,7 +82,10 @@ export function restoreSession(
     }
   }
   const transport = new Transport({ ...options.transport, jar });
-  const client = new ApiClient({ ...options, apiUrl: data.apiUrl, user: data.user, transport });
+  const { oauthClientSecret, onOAuthTokens, ...clientOptions } = options;
+  const oauth = data.oauth ? new OAuth2Credentials(oauth2Endpoints(data.apiUrl), data.oauth, oauthClientSecret, onOAuthTokens) : undefined;
+  const client = new ApiClient({ ...clientOptions, apiUrl: data.apiUrl, user: data.user, transport, oauth });
+  if (oauth && !client.relogin) client.relogin = renewOAuth2;
   return { client, data };
 }
 

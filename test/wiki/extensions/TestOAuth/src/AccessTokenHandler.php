@@ -162,6 +162,11 @@ class AccessTokenHandler extends Handler {
 		return false;
 	}
 
+	/** The OAuth routes answer for themselves (a bad Bearer makes the session rightless). */
+	public function needsReadAccess() {
+		return false;
+	}
+
 	public function requireSafeAgainstCsrf() {
 		return false;
 	}

@@ -111,4 +111,9 @@ class AuthorizeHandler extends Handler {
 	public function needsWriteAccess() {
 		return false;
 	}
+
+	/** The OAuth routes answer for themselves (a bad Bearer makes the session rightless). */
+	public function needsReadAccess() {
+		return false;
+	}
 }

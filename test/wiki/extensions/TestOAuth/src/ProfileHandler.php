@@ -46,4 +46,9 @@ class ProfileHandler extends Handler {
 	public function needsWriteAccess() {
 		return false;
 	}
+
+	/** The OAuth routes answer for themselves (a bad Bearer makes the session rightless). */
+	public function needsReadAccess() {
+		return false;
+	}
 }
