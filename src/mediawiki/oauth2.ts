@@ -154,7 +154,7 @@ async function tokenRequest(transport: Transport, endpoints: OAuth2Endpoints, fo
   if (res.status !== 200 || typeof body.access_token !== 'string') {
     const code = typeof body.error === 'string' && /^[a-z_]{1,40}$/.test(body.error) ? body.error : `http-${res.status}`;
     const hint = typeof body.hint === 'string' ? body.hint : undefined;
-    const text = typeof body.error_description === 'string' ? body.error_description : l10n.t('HTTP {0}', res.status);
+    const text = typeof body.error_description === 'string' ? body.error_description : `HTTP ${res.status}`;
     throw new OAuthError(code, hint ? `${text} (${hint})` : text, hint);
   }
   const seconds = typeof body.expires_in === 'number' && Number.isFinite(body.expires_in) ? body.expires_in : 3600;
