@@ -306,6 +306,16 @@ describe('OAuth 2 fixture (TestOAuth behaves like Extension:OAuth REL1_39)', fun
       assert.equal(((await api({ action: 'query', meta: 'userinfo' }, 'Bearer abc', { cookie })).body.error as { code: string }).code, 'mwoauth-invalid-authorization');
     });
 
+    it('is ignored on index.php, and a bad Bearer on a core REST route is 403 rest-read-denied', async () => {
+      const prefs = await fetch(`${w.server}/w/index.php?title=Special:Preferences`, { headers: { authorization: `Bearer ${t.access_token}` }, redirect: 'manual' });
+      assert.equal(prefs.status, 302);
+      assert.match(prefs.headers.get('location')!, /Special:UserLogin/);
+      const rest = await fetch(`${w.server}/w/rest.php/v1/page/Main_Page`, { headers: { authorization: 'Bearer abc' } });
+      assert.equal(rest.status, 403);
+      const body = (await rest.json()) as Record<string, unknown>;
+      assert.ok(body.error === 'rest-read-denied' || body.errorKey === 'rest-read-denied', JSON.stringify(body));
+    });
+
     it('refuses login, clientlogin and logout in an OAuth session', async () => {
       const auth = `Bearer ${t.access_token}`;
       const lt = ((await api({ action: 'query', meta: 'tokens', type: 'login' }, auth)).body.query as { tokens: { logintoken: string } }).tokens.logintoken;
