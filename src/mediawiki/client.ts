@@ -173,6 +173,8 @@ export class ApiClient {
     } catch (e) {
       // A private wiki refuses even userinfo to anonymous sessions: that is the answer "expired".
       if (e instanceof ApiError && e.code === 'readapidenied') return undefined;
+      // Under OAuth the wiki refuses a dead token outright (HTTP 200, for every module): also "expired".
+      if (e instanceof ApiError && e.code === OAUTH_TOKEN_REFUSED && this.oauth) return undefined;
       throw e;
     }
     const ui = (res.query as { userinfo?: { id: number; name: string; anon?: boolean } } | undefined)?.userinfo;

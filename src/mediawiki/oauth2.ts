@@ -9,6 +9,7 @@ import * as l10n from '@vscode/l10n';
 import { ApiError, WikiError, formatMessage, hostOf } from './errors';
 import type { ApiClient, WikiUser } from './client';
 import type { Transport } from './http';
+import { scrub } from './redact';
 
 /** The three rest.php routes of Extension:OAuth used here. */
 export interface OAuth2Endpoints {
@@ -152,9 +153,12 @@ async function tokenRequest(transport: Transport, endpoints: OAuth2Endpoints, fo
     throw new OAuthError('not-json', l10n.t('{0} answered HTTP {1} to the token request, not with JSON.', hostOf(endpoints.token), res.status));
   }
   if (res.status !== 200 || typeof body.access_token !== 'string') {
+    // The wiki's words, minus anything we sent that is secret (a hostile wiki could echo it back).
+    const sent = ['code', 'code_verifier', 'client_secret', 'refresh_token'].map((k) => form.get(k) ?? undefined);
+    const clean = (v: unknown): string | undefined => (typeof v === 'string' ? scrub(v, sent) : undefined);
     const code = typeof body.error === 'string' && /^[a-z_]{1,40}$/.test(body.error) ? body.error : `http-${res.status}`;
-    const hint = typeof body.hint === 'string' ? body.hint : undefined;
-    const text = typeof body.error_description === 'string' ? body.error_description : `HTTP ${res.status}`;
+    const hint = clean(body.hint);
+    const text = clean(body.error_description) ?? `HTTP ${res.status}`;
     throw new OAuthError(code, hint ? `${text} (${hint})` : text, hint);
   }
   const seconds = typeof body.expires_in === 'number' && Number.isFinite(body.expires_in) ? body.expires_in : 3600;
@@ -313,9 +317,11 @@ export async function loginWithOwnerOnlyToken(client: ApiClient, clientId: strin
 async function adopt(client: ApiClient, creds: OAuth2Credentials, signal?: AbortSignal): Promise<WikiUser> {
   const previous = client.oauth;
   client.oauth = creds;
-  let user: WikiUser | undefined;
+  let ui: { id?: number; name?: string; anon?: boolean } | undefined;
   try {
-    user = await client.checkSession({ signal });
+    // Not checkSession: that reads a refused token as "expired"; here the two answers mean different things.
+    const res = await client.get({ action: 'query', meta: 'userinfo' }, { signal, assert: false, login: true });
+    ui = (res.query as { userinfo?: typeof ui } | undefined)?.userinfo;
   } catch (e) {
     client.oauth = previous;
     if (e instanceof ApiError && e.code.startsWith('mwoauth-invalid-authorization')) {
@@ -323,10 +329,12 @@ async function adopt(client: ApiClient, creds: OAuth2Credentials, signal?: Abort
     }
     throw e;
   }
-  if (!user) {
+  if (!ui || ui.anon || !ui.id || typeof ui.name !== 'string') {
+    // A wiki without Extension:OAuth ignores the header.
     client.oauth = previous;
     throw new OAuthError('oauth-token-invalid', l10n.t('{0} ran the request with the OAuth access token as an anonymous user.', hostOf(client.apiUrl)));
   }
+  const user: WikiUser = { name: ui.name, id: ui.id };
   client.relogin = renewOAuth2;
   client.setUser(user);
   return user;

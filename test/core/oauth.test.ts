@@ -1,9 +1,12 @@
 // OAuth 2.0 in the core against the real wiki with the TestOAuth fixture: the browser side is done
 // with plain HTTP requests as a browser would (the wiki's login form, the consent page).
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   ApiClient,
   OAuthError,
+  refreshTokens,
   discoverOAuth2,
   exchangeCode,
   loginWithOAuth2Code,
@@ -270,5 +273,43 @@ describe('OAuth 2.0 (core)', function () {
     assert.equal(client.oauth, undefined);
     assert.equal(client.loggedIn, false);
     assertNoSecrets(trace, [...s.secrets(), ...stored.flatMap((d) => [d.accessToken, d.refreshToken ?? ''])]);
+  });
+
+  it('checkSession reads a refused OAuth token as "expired" (undefined), as for a lost cookie session', async () => {
+    const s = await logIn('core-check');
+    assert.deepEqual(await s.client.checkSession(), { name: 'Plain', id: w.users.plain.userId });
+    await w.oauth.revoke(w.users.plain.userId, s.c.client_key);
+    assert.equal(await s.client.checkSession(), undefined);
+  });
+
+  it('a wiki without Extension:OAuth: not offered, and a pasted token is refused as ignored (anonymous)', async () => {
+    const c = await w.oauth.createConsumer({ owner: w.users.plain.userId, ownerOnly: true, grants: GRANTS, name: 'core-elsewhere' });
+    const client = new ApiClient({ apiUrl: wiki().apiUrl });
+    await assert.rejects(loginWithOwnerOnlyToken(client, c.client_key, c.access_token!), (e: unknown) => (e as OAuthError).code === 'oauth-token-invalid' && /anonymous/.test((e as Error).message));
+    assert.equal(client.loggedIn, false);
+  });
+
+  it('a hostile token endpoint that echoes what was sent: no secret reaches the error message', async () => {
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        const f = new URLSearchParams(body);
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'invalid_request', error_description: `bad ${f.get('refresh_token')} ${f.get('client_secret')}`, hint: `code ${f.get('code')} verifier ${f.get('code_verifier')}` }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/w/api.php`;
+      const secrets = ['S'.repeat(40), `def50200${'a'.repeat(64)}`, 'C'.repeat(60), 'V'.repeat(43)];
+      const e1 = await refreshTokens(new Transport(), oauth2Endpoints(apiUrl), 'id', secrets[0], secrets[1]).then(() => assert.fail('refreshed'), (e: unknown) => e as Error);
+      const e2 = await exchangeCode(new Transport(), oauth2Endpoints(apiUrl), { clientId: 'id', redirectUri: 'http://127.0.0.1:1/cb' }, secrets[2]!, secrets[3]!).then(() => assert.fail('exchanged'), (e: unknown) => e as Error);
+      assert.match(e1.message, /\[oauth-login-again\]/);
+      assert.match(e2.message, /\[invalid_request\]/);
+      assertNoSecrets([e1.message, String(e1.stack), e2.message, String(e2.stack), JSON.stringify(e1), JSON.stringify(e2)], secrets);
+    } finally {
+      server.close();
+    }
   });
 });
