@@ -212,6 +212,13 @@ export class ApiClient {
       if (!options.login && this.reloginInFlight) await this.reloginInFlight.catch(() => undefined);
       const generation = this.generation;
       if (!options.login && options.assert !== false && this.reloginFailure && this.user) throw this.reloginFailure;
+      // An OAuth token known to have expired is renewed before the call, not after a refused one.
+      if (!options.login && this.oauth?.expired && this.user && this.relogin && !reloggedIn) {
+        await this.renewSession(generation, new ApiError(OAUTH_TOKEN_REFUSED, l10n.t('The OAuth access token has expired.')));
+        reloggedIn = true;
+        attempt--; // not a retry of a sent request
+        continue;
+      }
       try {
         const form = this.encode(params, options);
         if (tokenType) {

@@ -244,6 +244,11 @@ export class OAuth2Credentials {
     return { ...this.data };
   }
 
+  /** By our clock (the answer's arrival + expires_in), which is never earlier than the wiki's. */
+  get expired(): boolean {
+    return Date.now() >= this.data.expiresAt;
+  }
+
   get canRefresh(): boolean {
     return Boolean(this.clientSecret && this.data.refreshToken && !this.data.ownerOnly);
   }

@@ -169,6 +169,7 @@ describe('OAuth 2.0 (core)', function () {
     const results = await Promise.all(titles.map((title) => s.client.postWithToken('csrf', { action: 'edit', title, text: 'after refresh' })));
     for (const r of results) assert.equal((r.edit as { result: string }).result, 'Success');
     assert.equal(tokenRequests(), 1, 'one refresh for five calls');
+    assert.equal(w.requests().filter((r) => r.path === '/w/api.php').length, 6, 'meta=tokens + 5 edits: the known-expired token was not sent');
     assert.equal(s.client.reloginCount, 1);
     assert.equal(s.stored.length, 1);
     assert.notEqual(s.stored[0]!.accessToken, first.accessToken);
@@ -189,7 +190,7 @@ describe('OAuth 2.0 (core)', function () {
     expired.push(err);
     assert.equal(err.code, 'oauth-login-again');
     assert.match(err.message, /log in through the browser again/);
-    assert.equal(tokenRequests(), 0, 'no refresh is tried without the secret');
+    assert.deepEqual(w.requests(), [], 'no refresh without the secret, and the known-expired token is not sent');
     // Later calls fail fast with the same error (no request).
     const before = s.client.transport.requestCount;
     await assert.rejects(s.client.get({ action: 'query', meta: 'siteinfo' }), (e: unknown) => (e as OAuthError).code === 'oauth-login-again');
@@ -273,6 +274,21 @@ describe('OAuth 2.0 (core)', function () {
     assert.equal(client.oauth, undefined);
     assert.equal(client.loggedIn, false);
     assertNoSecrets(trace, [...s.secrets(), ...stored.flatMap((d) => [d.accessToken, d.refreshToken ?? ''])]);
+  });
+
+  it('a token the wiki refuses before the expiry we know of (clock skew): one refused call, one refresh, the call goes through', async () => {
+    w.oauth.configure({ accessTtl: 'PT1S' });
+    const s = await logIn('core-skew', { secret: true });
+    const data = JSON.parse(serializeSession(s.client)) as { oauth: OAuth2SessionData };
+    await new Promise((r) => setTimeout(r, Math.max(0, data.oauth.expiresAt - Date.now()) + 300));
+    data.oauth.expiresAt = Date.now() + 3_600_000; // our clock says it is still valid
+    w.oauth.configure({ accessTtl: 'PT1H' });
+    const { client } = restoreSession(JSON.stringify(data), { oauthClientSecret: s.c.secret });
+    w.clearRequests();
+    const ui = await client.get({ action: 'query', meta: 'userinfo' });
+    assert.equal((ui.query as { userinfo: { name: string } }).userinfo.name, 'Plain');
+    assert.deepEqual(w.requests().map((r) => r.path), ['/w/api.php', '/w/rest.php/oauth2/access_token', '/w/api.php']);
+    assert.equal(client.reloginCount, 1);
   });
 
   it('checkSession reads a refused OAuth token as "expired" (undefined), as for a lost cookie session', async () => {
