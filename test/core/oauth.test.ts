@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import {
   ApiClient,
   OAuthError,
+  describeParams,
+  redactUrl,
   refreshTokens,
   discoverOAuth2,
   exchangeCode,
@@ -289,6 +291,12 @@ describe('OAuth 2.0 (core)', function () {
     assert.equal((ui.query as { userinfo: { name: string } }).userinfo.name, 'Plain');
     assert.deepEqual(w.requests().map((r) => r.path), ['/w/api.php', '/w/rest.php/oauth2/access_token', '/w/api.php']);
     assert.equal(client.reloginCount, 1);
+  });
+
+  it('traces: the token request and the answer at the redirect URI show ids, never codes, verifiers, secrets or tokens', () => {
+    const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: 'abc123', client_secret: 's3cr3t-value', refresh_token: 'def50200xyz', code: 'def50200code', code_verifier: 'v'.repeat(43), redirect_uri: 'http://127.0.0.1:1/cb', access_token: 'eyJ.x.y' });
+    assert.equal(describeParams(form), 'grant_type=refresh_token&client_id=abc123&client_secret=***&refresh_token=***&code=***&code_verifier=***&redirect_uri=http://127.0.0.1:1/cb&access_token=***');
+    assert.equal(redactUrl('http://127.0.0.1:1/cb?code=def50200abc&state=xyz'), 'http://127.0.0.1:1/cb?code=***&state=***');
   });
 
   it('checkSession reads a refused OAuth token as "expired" (undefined), as for a lost cookie session', async () => {
