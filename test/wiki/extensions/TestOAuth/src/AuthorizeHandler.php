@@ -30,7 +30,8 @@ class AuthorizeHandler extends Handler {
 		}
 		$store = Util::store();
 		$c = $store->consumer( (string)$q['client_id'] );
-		if ( !$c || !in_array( 'authorization_code', $c['grant_types'], true ) ) {
+		// The grant type is checked at the token endpoint (an owner-only client reaches the consent page).
+		if ( !$c ) {
 			return $this->errorPage( Util::INVALID_CLIENT . ' (e.g., unknown client, no client authentication included, or unsupported authentication method)' );
 		}
 		$redirectUri = isset( $q['redirect_uri'] ) ? (string)$q['redirect_uri'] : null;
