@@ -11,6 +11,7 @@ import {
   refreshTokens,
   discoverOAuth2,
   exchangeCode,
+  fetchProfile,
   loginWithOAuth2Code,
   loginWithOwnerOnlyToken,
   oauth2Endpoints,
@@ -297,6 +298,20 @@ describe('OAuth 2.0 (core)', function () {
     const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: 'abc123', client_secret: 's3cr3t-value', refresh_token: 'def50200xyz', code: 'def50200code', code_verifier: 'v'.repeat(43), redirect_uri: 'http://127.0.0.1:1/cb', access_token: 'eyJ.x.y' });
     assert.equal(describeParams(form), 'grant_type=refresh_token&client_id=abc123&client_secret=***&refresh_token=***&code=***&code_verifier=***&redirect_uri=http://127.0.0.1:1/cb&access_token=***');
     assert.equal(redactUrl('http://127.0.0.1:1/cb?code=def50200abc&state=xyz'), 'http://127.0.0.1:1/cb?code=***&state=***');
+  });
+
+  it('profile: the user and the grants of a token (one request, no cookies); a revoked token is oauth-token-invalid with the wiki\'s hint', async () => {
+    const s = await logIn('core-profile');
+    const t = new Transport();
+    const token = s.client.oauth!.session.accessToken;
+    const p = await fetchProfile(t, oauth2Endpoints(w.apiUrl), token);
+    assert.deepEqual([p.sub, p.username, p.grants], [String(w.users.plain.userId), 'Plain', GRANTS]);
+    assert.equal(t.requestCount, 1);
+    await w.oauth.revoke(w.users.plain.userId, s.c.client_key);
+    const err = await fetchProfile(t, oauth2Endpoints(w.apiUrl), token).then(() => assert.fail('profile after revocation'), (e: unknown) => e as OAuthError);
+    assert.equal(err.code, 'oauth-token-invalid');
+    assert.match(err.message, /Access token has been revoked/);
+    assertNoSecrets([err.message], [token]);
   });
 
   it('checkSession reads a refused OAuth token as "expired" (undefined), as for a lost cookie session', async () => {
