@@ -3,6 +3,7 @@
 import * as l10n from '@vscode/l10n';
 import { ApiError, HttpError, InputError, NotJsonError, WikiError } from './errors';
 import { Transport, type TransportOptions } from './http';
+import type { OAuth2Credentials } from './oauth2';
 import { DEFAULT_RETRY, decide, parseRetryAfter, sleep, type RetryPolicy } from './retry';
 
 export type ParamValue = string | number | boolean | readonly (string | number)[] | undefined | null;
@@ -50,10 +51,14 @@ export interface ApiClientOptions {
   onSessionExpired?: (error: WikiError) => void;
   /** Told about each retry (for the log). */
   onRetry?: (reason: string, delayMs: number, attempt: number) => void;
+  /** OAuth 2: send `Authorization: Bearer` instead of cookies (see oauth2.ts). */
+  oauth?: OAuth2Credentials;
 }
 
 // Answers meaning "this request ran without the session we thought we had".
 const SESSION_LOST = new Set(['assertuserfailed', 'notloggedin', 'assertnameduserfailed']);
+// Extension:OAuth's answer (HTTP 200) to a bad, expired or revoked Bearer token, for every module.
+const OAUTH_TOKEN_REFUSED = 'mwoauth-invalid-authorization';
 
 export class ApiClient {
   readonly apiUrl: string;
@@ -72,6 +77,8 @@ export class ApiClient {
   private readonly onRetry?: (reason: string, delayMs: number, attempt: number) => void;
   /** Re-logins performed by this client (for tests and the benchmark). */
   reloginCount = 0;
+  /** OAuth 2 session: every request carries the Bearer token and no cookies. */
+  oauth: OAuth2Credentials | undefined;
 
   constructor(options: ApiClientOptions) {
     const url = new URL(options.apiUrl);
@@ -86,6 +93,7 @@ export class ApiClient {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.onSessionExpired = options.onSessionExpired;
     this.onRetry = options.onRetry;
+    this.oauth = options.oauth;
   }
 
   get(params: ApiParams, options: RequestOptions = {}): Promise<ApiResponse> {
@@ -173,6 +181,8 @@ export class ApiClient {
     } catch (e) {
       // A private wiki refuses even userinfo to anonymous sessions: that is the answer "expired".
       if (e instanceof ApiError && e.code === 'readapidenied') return undefined;
+      // Under OAuth the wiki refuses a dead token outright (HTTP 200, for every module): also "expired".
+      if (e instanceof ApiError && e.code === OAUTH_TOKEN_REFUSED && this.oauth) return undefined;
       throw e;
     }
     const ui = (res.query as { userinfo?: { id: number; name: string; anon?: boolean } } | undefined)?.userinfo;
@@ -182,6 +192,13 @@ export class ApiClient {
 
   /** `action=logout` (needs a csrf token); the wiki expires the session cookies. */
   async logout(options: RequestOptions = {}): Promise<void> {
+    if (this.oauth) {
+      // The wiki refuses action=logout under OAuth (cannotlogout) and has no revocation endpoint:
+      // forgetting the tokens is all a client can do (the grant is revoked on Special:OAuthManageMyGrants).
+      this.oauth = undefined;
+      this.setUser(undefined);
+      return;
+    }
     try {
       await this.postWithToken('csrf', { action: 'logout' }, { ...options, assert: false });
     } finally {
@@ -203,6 +220,13 @@ export class ApiClient {
       if (!options.login && this.reloginInFlight) await this.reloginInFlight.catch(() => undefined);
       const generation = this.generation;
       if (!options.login && options.assert !== false && this.reloginFailure && this.user) throw this.reloginFailure;
+      // An OAuth token known to have expired is renewed before the call, not after a refused one.
+      if (!options.login && this.oauth?.expired && this.user && this.relogin && !reloggedIn) {
+        await this.renewSession(generation, new ApiError(OAUTH_TOKEN_REFUSED, l10n.t('The OAuth access token has expired.')));
+        reloggedIn = true;
+        attempt--; // not a retry of a sent request
+        continue;
+      }
       try {
         const form = this.encode(params, options);
         if (tokenType) {
@@ -219,7 +243,7 @@ export class ApiClient {
             if (this.tokens.get(tokenType) === usedToken) this.tokens.delete(tokenType);
             continue;
           }
-          if (SESSION_LOST.has(error.code) || (error.code === 'readapidenied' && this.user)) {
+          if (SESSION_LOST.has(error.code) || (error.code === 'readapidenied' && this.user) || (error.code === OAUTH_TOKEN_REFUSED && this.oauth)) {
             if (!options.login && this.user && !reloggedIn) {
               await this.renewSession(generation, error);
               reloggedIn = true;
@@ -299,12 +323,17 @@ export class ApiClient {
     // Long reads go as POST (servers cap URL length); they stay reads for the retry policy.
     const encoded = form.toString();
     const wire = method === 'GET' && encoded.length > 4000 ? 'POST' : method;
+    const headers: Record<string, string> = {};
+    if (wire === 'POST' && method === 'GET') headers['promise-non-write-api-action'] = 'true';
+    if (this.oauth) headers['authorization'] = this.oauth.authorization;
     const res = await this.transport.send({
       method: wire,
       url: this.apiUrl,
       params: encoded,
       signal: options.signal,
-      headers: wire === 'POST' && method === 'GET' ? { 'promise-non-write-api-action': 'true' } : undefined,
+      headers,
+      // An OAuth session is the token alone: no cookie goes out or is kept.
+      cookies: this.oauth ? false : undefined,
     });
     const retryAfterSeconds = parseRetryAfter(res.headers['retry-after']);
     const type = res.headers['content-type'] ?? '';

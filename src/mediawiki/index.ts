@@ -7,6 +7,7 @@ export * from './botPassword';
 export * from './clientLogin';
 export * from './discovery';
 export * from './session';
+export * from './oauth2';
 export * from './proxy';
 export { adviceFor } from './advice';
 export { redactUrl, describeParams, scrub, isShownParam } from './redact';

@@ -3,7 +3,8 @@
 // provider's `ticket`, `SAMLResponse`, `oauth_verifier`): there, every value is masked except the
 // few that are known to be public.
 
-const SECRET_PARAM = /(password|token|pass$|^lgpassword$|^OATHToken$|^captchaWord$|^code$|^state$|^retype$|secret|cookie)/i;
+// OAuth 2: code, code_verifier, client_secret, refresh_token, access_token are all caught here.
+const SECRET_PARAM = /(password|token|pass$|^lgpassword$|^OATHToken$|^captchaWord$|^code$|^state$|^retype$|secret|cookie|verifier)/i;
 
 /** Parameters of a login request whose values are not secret (shown in traces). */
 const PUBLIC_LOGIN_PARAMS = new Set([

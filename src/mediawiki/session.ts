@@ -6,6 +6,7 @@ import type { SerializedCookieJar } from 'tough-cookie';
 import { ApiClient, type ApiClientOptions, type WikiUser } from './client';
 import { InputError } from './errors';
 import { Transport, type TransportOptions } from './http';
+import { OAuth2Credentials, oauth2Endpoints, renewOAuth2, type OAuth2SessionData } from './oauth2';
 
 /**
  * How a login was made (method, login name, domain) is not part of a session: whoever keeps
@@ -18,6 +19,8 @@ export interface SessionData {
   user?: WikiUser;
   savedAt: string;
   cookies: SerializedCookieJar;
+  /** An OAuth 2 session: its tokens and expiry (the jar is then empty). The client secret is not here. */
+  oauth?: OAuth2SessionData;
 }
 
 export function serializeSession(client: ApiClient): string {
@@ -28,6 +31,9 @@ export function serializeSession(client: ApiClient): string {
     savedAt: new Date().toISOString(),
     cookies: client.transport.serializeCookies(),
   };
+  if (client.oauth) {
+    data.oauth = client.oauth.session;
+  }
   return JSON.stringify(data);
 }
 
@@ -47,13 +53,22 @@ export function parseSession(json: string): SessionData {
 /** Rebuilds a client from `serializeSession` output, without any request. */
 export function restoreSession(
   json: string,
-  options: Omit<ApiClientOptions, 'apiUrl' | 'user' | 'transport'> & { transport?: TransportOptions } = {},
+  options: Omit<ApiClientOptions, 'apiUrl' | 'user' | 'transport' | 'oauth'> & {
+    transport?: TransportOptions;
+    /** OAuth 2 sessions: the client secret (stored apart), which enables refresh. */
+    oauthClientSecret?: string;
+    /** OAuth 2 sessions: told the new tokens after a refresh, to store them. */
+    onOAuthTokens?: (data: OAuth2SessionData) => void;
+  } = {},
 ): { client: ApiClient; data: SessionData } {
   const data = parseSession(json);
   const transport = new Transport(options.transport);
   // Only cookies for the session's own host come back; anything else is dropped.
   transport.restoreCookies(data.cookies, new URL(data.apiUrl).hostname);
-  const client = new ApiClient({ ...options, apiUrl: data.apiUrl, user: data.user, transport });
+  const { oauthClientSecret, onOAuthTokens, ...clientOptions } = options;
+  const oauth = data.oauth ? new OAuth2Credentials(oauth2Endpoints(data.apiUrl), data.oauth, oauthClientSecret, onOAuthTokens) : undefined;
+  const client = new ApiClient({ ...clientOptions, apiUrl: data.apiUrl, user: data.user, transport, oauth });
+  if (oauth && !client.relogin) client.relogin = renewOAuth2;
   return { client, data };
 }
 
