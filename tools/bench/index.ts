@@ -1,15 +1,15 @@
 // `npm run bench`: ours vs peer clients on the same real test wiki, in one process run, contenders
 // in alternation; prints a markdown table of medians and ratios and a one-line summary.
 //
-//   node out/test/bench/index.js [--quick] [--no-vscode]
+//   node out/tools/bench/index.js [--quick] [--no-vscode]
 //
 // Results also go to test-output/bench/results.{md,json}. Progress goes to stderr.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startWiki, type StartedWiki } from '../wiki';
-import { CODE_SERVER_VERSION, cleanupAll } from '../vscode/host';
+import { startWiki, type StartedWiki } from '../../test/wiki';
+import { CODE_SERVER_VERSION, cleanupAll } from '../../test/vscode/host';
 import { activationSummary, benchActivation, benchLoadCost, packageExtension, stubVsix, type ActivationResults, type LoadCost, type PackageResults } from './extensionCost';
 import { benchLogins, benchRestore, type LoginResults, type RestoreSample } from './logins';
 import { benchOverhead, benchOverheadBreakdown, startCannedServer, type OverheadResults } from './overhead';
