@@ -1,18 +1,19 @@
 // A real MediaWiki 1.39 (Debian's package) for the tests: one fresh wiki per startWiki(),
 // served by `php -S` on 127.0.0.1 with SQLite. See README.md next to this file. The parts:
 // constants.ts (what every wiki is configured with), accounts.ts, totp.ts, settings.ts with
-// php/LocalSettings.template.php, template.ts (the pristine install), processes.ts.
+// php/LocalSettings.template.php, template.ts (the pristine install), phpServer.ts, processes.ts.
 //
 // Only node built-ins are used.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { canConnect, freePort } from '../net/ports';
+import { freePort } from '../net/ports';
 import { checkPrerequisites } from '../prerequisites';
 import { TWO_FACTOR_USERS, userSpecs } from './accounts';
 import { CAPTCHA, DEFAULT_PHP_WORKERS, MW_DIR, PHP, REDIRECT_FIELD, SITE_NAME } from './constants';
+import { startPhpServer } from './phpServer';
 import { fileSize, installExitHook, killGroup, makeTempDir, readFrom, readIf, run, running, sleep, type Running } from './processes';
 import { renderSettings } from './settings';
 import { TEMPLATE_DB, findAssetsDir, getTemplate } from './template';
@@ -132,59 +133,25 @@ export async function startWiki(opts: StartWikiOptionsEx = {}): Promise<StartedW
         extraSettings: opts.extraSettings ?? '',
       }),
     );
-    fs.writeFileSync(serverLogFile, '');
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      MWTEST_CONF: localSettings,
-      MWTEST_LOG: requestLog,
-      MWTEST_HOLD: holdFile,
-      MWTEST_MW: MW_DIR,
-      MWTEST_IDP_SECRET: state.idpSecret,
-      MWTEST_PORT: String(port),
-      MWTEST_HOST: host,
-      MWTEST_DOCROOT: docRoot,
-      MWTEST_ROUTER: path.join(assets, 'php', 'router.php'),
-      MWTEST_SERVER_LOG: serverLogFile,
-      MWTEST_PHPBIN: PHP,
-      MW_INSTALL_PATH: MW_DIR,
-    };
-    if (workers > 1) env.PHP_CLI_SERVER_WORKERS = String(workers);
-    else delete env.PHP_CLI_SERVER_WORKERS;
-    // sh is the process-group leader (detached). When this node process dies, its end of the
-    // stdin pipe closes, `cat` returns and the whole group (sh, php, php workers) is killed.
-    // output_buffering=0: Debian's php.ini sets 4096, and with PHP's own buffer already open
-    // WebStart.php does not install MediaWiki's OutputHandler, so the wiki would neither gzip
-    // (Accept-Encoding) nor send Content-Length. PHP's built-in default is 0, as here.
-    const c = spawn(
-      'sh',
-      [
-        '-c',
-        '"$MWTEST_PHPBIN" -d display_errors=stderr -d log_errors=0 -d opcache.enable_cli=1 -d output_buffering=0 ' +
-          '-S "$MWTEST_HOST:$MWTEST_PORT" -t "$MWTEST_DOCROOT" "$MWTEST_ROUTER" >>"$MWTEST_SERVER_LOG" 2>&1 & ' +
-          'cat >/dev/null; kill -KILL 0',
-      ],
-      { cwd: MW_DIR, env, detached: true, stdio: ['pipe', 'ignore', 'ignore'] },
-    );
-    let exited = false;
-    c.once('exit', () => {
-      exited = true;
+    const started = await startPhpServer({
+      host,
+      port,
+      docRoot,
+      router: path.join(assets, 'php', 'router.php'),
+      serverLog: serverLogFile,
+      workers,
+      env: {
+        MWTEST_CONF: localSettings,
+        MWTEST_LOG: requestLog,
+        MWTEST_HOLD: holdFile,
+        MWTEST_MW: MW_DIR,
+        MWTEST_IDP_SECRET: state.idpSecret,
+      },
     });
-    const deadline = Date.now() + 15_000;
-    let up = false;
-    while (Date.now() < deadline && !exited) {
-      if (await canConnect(port, host)) {
-        up = true;
-        break;
-      }
-      const log = fs.readFileSync(serverLogFile, 'utf8');
-      if (/Failed to listen|Address already in use/i.test(log)) break;
-      await sleep(20);
-    }
-    if (up) {
-      child = c;
+    if ('child' in started) {
+      child = started.child;
     } else {
-      lastError = fs.readFileSync(serverLogFile, 'utf8');
-      killGroup(c);
+      lastError = started.log;
       if (opts.port) break;
     }
   }
