@@ -142,7 +142,7 @@ function checkProxyUrl(p: string): void {
 }
 
 /** The proxy URL without user name and password. */
-function safeProxy(p: string | undefined): string {
+export function safeProxy(p: string | undefined): string {
   if (!p) return '';
   try {
     const u = new URL(p);

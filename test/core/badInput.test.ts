@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { ApiClient, InputError, LoginError, discoverSite, loginWithBotPassword, parseWikiUrl } from '../../src/mediawiki';
 import { figures } from '../reliability/record';
-import { CannedServer } from './cannedServer';
+import { CannedServer } from '../net/cannedServer';
 import { wiki } from './hooks';
 import { expectReject } from './helpers';
 

@@ -6,7 +6,7 @@ import * as zlib from 'node:zlib';
 import { request } from 'undici';
 import { ACCEPT_ENCODING, ApiClient, NetworkError, Transport, loginWithBotPassword } from '../../src/mediawiki';
 import { startCountingRelay, type CountingRelay } from '../net/servers';
-import { CannedServer } from './cannedServer';
+import { CannedServer } from '../net/cannedServer';
 import { wiki } from './hooks';
 import { uniqueTitle } from './helpers';
 

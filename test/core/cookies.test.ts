@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { ApiClient, OffsiteRedirectError, loginWithBotPassword } from '../../src/mediawiki';
 import { startWiki } from '../wiki';
 import type { TestWiki } from '../wiki/types';
-import { TcpProxy } from './faultServers';
+import { TcpProxy } from '../net/faultServers';
 import { wiki } from './hooks';
 import { expectReject } from './helpers';
 

@@ -2,6 +2,8 @@
 // spent (bounded by the retry deadline) and the error the caller gets. The real wiki produces what
 // it can (maxlag, readonly, a dropped answer to a real edit through a TCP proxy); loopback servers
 // written for the test produce the rest. Each case is recorded for the reliability figures in CONTRIBUTING.md.
+// Faults that end (the call succeeds after a retry) are in test/unit/retryOverTheWire.test.ts, and
+// the retry decision as a table in test/unit/retryDecision.test.ts.
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,8 +14,10 @@ import {
 import { startWiki } from '../wiki';
 import type { TestWiki } from '../wiki/types';
 import { figures, type FaultRecord } from '../reliability/record';
-import { CannedServer } from './cannedServer';
-import { TcpProxy, closedPort, rawServer, selfSignedHttps } from './faultServers';
+import { CannedServer } from '../net/cannedServer';
+import { TcpProxy, rawServer } from '../net/faultServers';
+import { freePort } from '../net/ports';
+import { selfSignedHttps } from '../net/tls';
 import { wiki } from './hooks';
 import { uniqueTitle } from './helpers';
 
@@ -64,7 +68,7 @@ const EDIT = { action: 'edit', title: 'Fault test', text: 'x', token: '+\\' };
 
 describe('fault matrix: network faults (loopback servers written for the test)', () => {
   it('connection refused: GET and POST retried (nothing was sent), then ECONNREFUSED', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}/w/api.php`;
+    const url = `http://127.0.0.1:${await freePort()}/w/api.php`;
     for (const method of ['GET', 'POST'] as const) {
       const c = client(url);
       const o = await attempt('connection refused', method, 'loopback', () => c.request(method, method === 'GET' ? { action: 'query' } : EDIT), () => c.transport.requestCount);
@@ -227,11 +231,13 @@ describe('fault matrix: HTTP and API faults (canned loopback answers)', () => {
     it(`HTTP ${status} without Retry-After: GET retried with backoff, POST sent once`, async () => {
       server.answer().otherwise({ status, body: 'error' });
       let o = await run(`HTTP ${status}`, 'GET');
-      assert.equal(o.error?.code, `http-${status}`);
+      assert.ok(o.error instanceof HttpError);
+      assert.equal(o.error.code, `http-${status}`);
       assert.equal(o.attempts, POLICY.maxAttempts);
       server.answer();
       o = await run(`HTTP ${status}`, 'POST');
-      assert.equal(o.error?.code, `http-${status}`);
+      assert.ok(o.error instanceof HttpError, 'a POST is not re-sent after a 5xx (it may have been carried out)');
+      assert.equal(o.error.code, `http-${status}`);
       assert.equal(o.attempts, 1);
     });
 

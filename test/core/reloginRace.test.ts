@@ -3,7 +3,7 @@
 // arrives after the re-login set the new cookie, it must not delete that one. Timing is scripted here.
 import * as assert from 'node:assert/strict';
 import { ApiClient, loginWithBotPassword } from '../../src/mediawiki';
-import { CannedServer, type CannedHit, type Canned } from './cannedServer';
+import { CannedServer, type CannedHit, type Canned } from '../net/cannedServer';
 
 const DEAD = { error: { code: 'assertuserfailed', info: 'You are no longer logged in.' } };
 const forget = { 'set-cookie': 'wiki_BPsession=deleted; Max-Age=0; Path=/; HttpOnly' };

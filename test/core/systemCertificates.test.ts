@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { ApiClient, NetworkError, Transport, loginWithBotPassword, networkSetup, refreshSystemCertificates } from '../../src/mediawiki';
-import { installSystemCa, makeTestCa, startHttpsFront, type HttpsFront } from '../net/servers';
+import { startHttpsFront, type HttpsFront } from '../net/servers';
+import { installSystemCa, makeTestCa } from '../net/tls';
 import { wiki } from './hooks';
 import { uniqueTitle } from './helpers';
 

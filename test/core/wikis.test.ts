@@ -3,8 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import {
-  ApiClient, ApiError, InputError, LoginError, NetworkError, Transport, bypassesProxy, clientLogin, discoverSite,
-  loginWithBotPassword, networkSetup, parseCookiePaste, useExistingSession,
+  ApiClient, ApiError, InputError, LoginError, NetworkError, Transport, clientLogin, discoverSite,
+  loginWithBotPassword, networkSetup, useExistingSession,
   type LoginPrompter, type LoginStep,
 } from '../../src/mediawiki';
 import { startHttpsFront, startProxy } from '../net/servers';
@@ -146,27 +146,6 @@ describe('Private wiki ($wgGroupPermissions[*][read] = false)', function () {
     await w.invalidateSessions(w.users.plain.name, { resetToken: true });
     const e2 = await expectReject(useExistingSession(new ApiClient({ apiUrl: w.apiUrl }), header));
     assert.equal(e2.code, 'session-cookies-invalid');
-  });
-});
-
-describe('Cookie paste parsing', () => {
-  it('accepts a Cookie header, name=value lines and devtools table rows', () => {
-    assert.deepEqual(parseCookiePaste('Cookie: a_session=abc; aUserName=Al%20ice'), [{ name: 'a_session', value: 'abc' }, { name: 'aUserName', value: 'Al%20ice' }]);
-    assert.deepEqual(parseCookiePaste('a_session=abc\naUserID=7\n'), [{ name: 'a_session', value: 'abc' }, { name: 'aUserID', value: '7' }]);
-    assert.deepEqual(parseCookiePaste('a_session\tabc\t127.0.0.1\t/\tSession\n'), [{ name: 'a_session', value: 'abc' }]);
-  });
-  it('refuses text without name=value pairs, without repeating it', () => {
-    const e = (() => {
-      try {
-        parseCookiePaste('justasecretvalue');
-      } catch (x) {
-        return x as InputError;
-      }
-      throw new Error('no error');
-    })();
-    assert.equal(e.code, 'bad-cookies');
-    assert.ok(!e.message.includes('justasecretvalue'));
-    assert.throws(() => parseCookiePaste('   '), /No cookies/);
   });
 });
 
@@ -333,18 +312,6 @@ describe('Proxies (undici ProxyAgent, loopback forward proxy)', function () {
     } finally {
       await proxy.stop();
     }
-  });
-
-  it('no-proxy matching and bad proxy addresses', () => {
-    assert.equal(bypassesProxy('wiki.example.org', 443, ['example.org']), true);
-    assert.equal(bypassesProxy('wiki.example.org', 443, ['.example.org']), true);
-    assert.equal(bypassesProxy('wiki.example.org', 443, ['*.example.org']), true);
-    assert.equal(bypassesProxy('badexample.org', 443, ['example.org']), false);
-    assert.equal(bypassesProxy('127.0.0.1', 8080, ['127.0.0.1:8080']), true);
-    assert.equal(bypassesProxy('127.0.0.1', 8081, ['127.0.0.1:8080']), false);
-    assert.equal(bypassesProxy('anything', 1, ['*']), true);
-    assert.throws(() => networkSetup({ proxy: 'socks5://127.0.0.1:1080' }), /\[bad-proxy\]/);
-    assert.throws(() => networkSetup({ proxy: 'not a url' }), /\[bad-proxy\]/);
   });
 });
 

@@ -1,8 +1,9 @@
 // Figures for the reliability section of CONTRIBUTING.md, recorded by the tests themselves (never by hand).
 // Each producer (core mocha run, extension-host suite, secret scan) writes its own file
-// test-output/reliability-<part>.json when its process exits; test/reliability/figures.ts merges them.
+// test-output/reliability-<part>.json when its process exits; tools/reliability/figures.ts merges them.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { repoRoot } from '../repo';
 
 export interface FaultRecord {
   fault: string;
@@ -26,7 +27,7 @@ export interface PartFigures {
   extra: Record<string, number | string>;
 }
 
-export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+export { repoRoot };
 export const outputDir = path.join(repoRoot, 'test-output');
 
 const parts = new Map<string, PartFigures>();

@@ -193,7 +193,6 @@ function parseArgs(argv: string[]): RunOptions & { setupModules: string[] } {
 /** Loads a setup hook module (exports setup or default). */
 export function loadSetup(module: string): SetupHook {
   const resolved = require.resolve(path.resolve(module));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(resolved) as { setup?: SetupHook; default?: SetupHook };
   const hook = mod.setup ?? mod.default;
   if (typeof hook !== 'function') throw new Error(`${module} exports no setup() function`);

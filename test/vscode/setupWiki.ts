@@ -4,7 +4,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { startWiki, totp, type StartedWiki } from '../wiki';
+import { canonicalUserName, startWiki, totp, type StartedWiki } from '../wiki';
 import type { SetupResult } from './run';
 
 let current: StartedWiki | undefined;
@@ -89,7 +89,7 @@ export async function setup(): Promise<SetupResult> {
       case '/totp': {
         // By user name: the secret itself never travels (a URL is logged by VS Code's proxy
         // resolver at trace level, and the secret scan runs at trace level).
-        const secret = target.users.twoFactor.find((t) => t.name === arg('user'))?.totpSecret;
+        const secret = target.users.twoFactor.find((t) => t.name === canonicalUserName(arg('user')))?.totpSecret;
         if (!secret) res.writeHead(400).end(`no two-factor user ${arg('user')}`);
         else reply({ code: totp(secret, Number(arg('t')) || Date.now()) });
         break;

@@ -15,12 +15,3 @@ export function testContext<T = Record<string, unknown>>(): T | undefined {
   if (!file) return undefined;
   return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 }
-
-/** An env var the runner must have set; throws a clear error otherwise. */
-export function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '') {
-    throw new Error(`${name} is not set in the extension host: pass it via the runner's env/setup hook`);
-  }
-  return value;
-}

@@ -3,7 +3,7 @@
 // loopback canned server started here, in the extension host (a real wiki does not lie on demand).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { CannedServer } from '../../core/cannedServer';
+import { CannedServer } from '../../net/cannedServer';
 import { rejects, state } from './helpers';
 
 const general = { generator: 'MediaWiki 1.39.0', sitename: 'Claims [All](command:workbench.action.openSettings) Wiki', wikiid: 'claims', server: 'https:', articlepath: '//$1', lang: 'en', mainpage: 'Main Page' };

@@ -36,16 +36,6 @@ export function codeServer(): CodeServer {
 }
 
 /**
- * Reloads the window (fresh extension host, same user data: SecretStorage and settings survive).
- */
-export async function reloadWorkbench(): Promise<Workbench> {
-  const { page } = workbench();
-  await page.reload();
-  await page.locator('#workbench\\.parts\\.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
-  return workbench();
-}
-
-/**
  * The test sibling extension (test/vscode/sibling) as an installable folder: its package.json and
  * compiled extension.js, plus the folder it exchanges requests and results through.
  */

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { pickQuickPickItem, quickPickLabels, runCommand, screenshot, sleep, typeInInputBox } from '../host';
-import { CannedServer, type Canned } from '../../core/cannedServer';
+import { CannedServer, type Canned } from '../../net/cannedServer';
 import { workbench } from './hooks';
 import { addWiki, waitForInputTitle, waitForStatus } from './steps';
 

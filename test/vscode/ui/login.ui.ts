@@ -136,11 +136,6 @@ describe('UI: logging in from the command palette', function () {
     await pickQuickPickItem(page, /^Interactive/);
     await waitForInputTitle(page, /How do you want to log in/);
     const popup = context.waitForEvent('page', { timeout: 30_000 });
-    if (process.env.MWS_DEBUG_REDIRECT) {
-      context.on('request', (r) => { if (!/static|\.js|\.css|\.woff|load\.php|stable-/.test(r.url())) console.log('REQ', r.url().slice(0, 300)); });
-      context.on('response', (r) => { if (r.status() >= 300 && r.status() < 400 || r.status() >= 400) console.log('RES', r.status(), r.url().slice(0, 120), r.headers()['location']?.slice(0, 300)); });
-    }
-
     await pickQuickPickItem(page, /TestIdP/);
     // VS Code may ask before opening an external site.
     const open = page.getByRole('button', { name: /^Open$/ });

@@ -2,7 +2,7 @@
 // (server-side log) and wall time. The browser's part (login form, consent page) is counted apart:
 // it is what a person's browser does, not the extension.
 //
-//   npx tsc -p . && node out/test/bench/oauth.js [--quick]
+//   npx tsc -p . && node out/tools/bench/oauth.js [--quick]
 //
 // Target (issue 13): 0 requests before the first query of a restored session.
 import { Agent } from 'undici';
@@ -10,8 +10,8 @@ import {
   ApiClient, loginWithOAuth2Code, loginWithOwnerOnlyToken, oauth2Endpoints, restoreSession, serializeSession, startAuthorization,
   type OAuth2ClientConfig,
 } from '../../src/mediawiki';
-import { startOAuthWiki, type OAuthWiki } from '../wiki/oauth';
-import { browserAuthorize, publicConsumer } from '../core/oauthHelpers';
+import { startOAuthWiki, type OAuthWiki } from '../../test/wiki/oauth';
+import { browserAuthorize, publicConsumer } from '../../test/core/oauthHelpers';
 import { log, median, ms, range } from './util';
 
 export interface OAuthSample {

@@ -6,10 +6,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Metafile } from 'esbuild';
 import type { Page } from 'playwright-core';
-import { openWorkbench, runCommand, startCodeServer } from '../vscode/host';
-import type { TestWiki } from '../wiki/types';
+import { openWorkbench, runCommand, startCodeServer } from '../../test/vscode/host';
+import type { TestWiki } from '../../test/wiki/types';
 import { log, median, repoRoot, sleep } from './util';
-import { addWiki, botPasswordLogin, extensionLogFiles, waitForStatus } from '../vscode/ui/steps';
+import { addWiki, botPasswordLogin, extensionLogFiles, waitForStatus } from '../../test/vscode/ui/steps';
 
 export interface PackageResults {
   /** dist/extension.js as `npm run build` leaves it (development: not minified, external map). */

@@ -4,13 +4,13 @@
  * `<!-- reliability:start -->` and `<!-- reliability:end -->`; writes test-output/reliability.json.
  *
  *   npm run test:core && node out/test/vscode/run.js --only suite --setup out/test/vscode/setupWiki.js \
- *     --setup out/test/reliability/secretScan.js && node out/test/reliability/figures.js
+ *     --setup out/test/reliability/secretScan.js && node out/tools/reliability/figures.js
  *
  * Fails if a part is missing, so CONTRIBUTING.md never shows figures that were not measured.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { outputDir, repoRoot, type PartFigures } from './record';
+import { outputDir, repoRoot, type PartFigures } from '../../test/reliability/record';
 
 function read(part: string): PartFigures {
   const file = path.join(outputDir, `reliability-${part}.json`);
@@ -39,7 +39,7 @@ export function render(): { markdown: string; summary: Record<string, unknown> }
   const rows = core.faults.map((f) => `| ${f.fault} | ${f.method} | ${f.source} | ${f.attempts} | ${f.elapsedMs} | \`${f.code}\` |`);
   const conc = concurrent.map((c) => `| ${c.test} | ${c.calls} | ${c.relogins} | ${c.failures} |`);
   const markdown = [
-    `Recorded by the test run of ${core.writtenAt.slice(0, 10)} (\`node out/test/reliability/figures.js\`; not edited by hand).`,
+    `Recorded by the test run of ${core.writtenAt.slice(0, 10)} (\`node out/tools/reliability/figures.js\`; not edited by hand).`,
     '',
     `- **Faults tried:** ${summary.faultsTried} kinds in ${summary.faultCases} cases (test/core/faults.test.ts), retry policy in the tests: 4 attempts, 3 s deadline, 400 ms request timeout.`,
     `- **Bad inputs tried:** ${summary.badInputsTried} (${core.badInputs.length} core, ${vsc.badInputs.length} in VS Code, each with stored state unchanged).`,

@@ -9,8 +9,8 @@ import * as zlib from 'node:zlib';
 import { Agent, request } from 'undici';
 import { Mwn } from 'mwn';
 import { ApiClient, Transport, type HttpRequest, type HttpResponse } from '../../src/mediawiki';
-import { startCountingRelay, type CountingRelay } from '../net/servers';
-import type { StartedWiki } from '../wiki';
+import { startCountingRelay, type CountingRelay } from '../../test/net/servers';
+import type { StartedWiki } from '../../test/wiki';
 import { alternate, kib, log, median, ms, ratio } from './util';
 
 export const PAGES = 200;

@@ -1,15 +1,15 @@
 // `npm run bench`: ours vs peer clients on the same real test wiki, in one process run, contenders
 // in alternation; prints a markdown table of medians and ratios and a one-line summary.
 //
-//   node out/test/bench/index.js [--quick] [--no-vscode]
+//   node out/tools/bench/index.js [--quick] [--no-vscode] [--wire-only] [--help]
 //
 // Results also go to test-output/bench/results.{md,json}. Progress goes to stderr.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startWiki, type StartedWiki } from '../wiki';
-import { CODE_SERVER_VERSION, cleanupAll } from '../vscode/host';
+import { startWiki, type StartedWiki } from '../../test/wiki';
+import { CODE_SERVER_VERSION, cleanupAll } from '../../test/vscode/host';
 import { activationSummary, benchActivation, benchLoadCost, packageExtension, stubVsix, type ActivationResults, type LoadCost, type PackageResults } from './extensionCost';
 import { benchLogins, benchRestore, type LoginResults, type RestoreSample } from './logins';
 import { benchOverhead, benchOverheadBreakdown, startCannedServer, type OverheadResults } from './overhead';
@@ -17,6 +17,18 @@ import { kib, log, median, ms, pairedRatio, perSecond, range, ratio, repoRoot } 
 import { benchWire, renderWire, type WireResults } from './wire';
 
 const args = new Set(process.argv.slice(2));
+const USAGE = `usage: node out/tools/bench/index.js [options]   (npm run bench -- [options])
+  --quick      fewer rounds (about 1.5 min instead of 4)
+  --no-vscode  skip the activation measurement in code-server
+  --wire-only  only the bytes-on-the-wire workload
+  --help       this text
+Results: test-output/bench/results.{md,json}; BENCHMARKS.md explains them.`;
+const unknown = [...args].filter((a) => !['--quick', '--no-vscode', '--wire-only', '--help'].includes(a));
+if (args.has('--help') || unknown.length > 0) {
+  if (unknown.length > 0) process.stderr.write(`unknown option: ${unknown.join(' ')}\n`);
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(unknown.length > 0 ? 2 : 0);
+}
 const quick = args.has('--quick');
 const withVsCode = !args.has('--no-vscode');
 /** Only the bytes-on-the-wire workload (quick check while working on the transport). */

@@ -1,5 +1,7 @@
-// A loopback HTTP server with scripted answers, for the faults a real wiki cannot produce on demand
-// (5xx, 429, maxlag, HTML instead of JSON, resets). Everything else is tested against the real wiki.
+// The one canned loopback HTTP server, with scripted answers: for the faults a real wiki cannot
+// produce on demand (5xx, 429, maxlag, HTML instead of JSON, resets), a hostile wiki's lies, and
+// the benchmark's constant answer (tools/bench/cannedServer.ts runs one in its own process).
+// Everything else is tested against the real wiki.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -19,6 +21,13 @@ export interface CannedHit {
   headers: http.IncomingHttpHeaders;
 }
 
+export interface CannedServerOptions {
+  /** Keep every request in `hits` (default true; the benchmark sends too many to keep). */
+  record?: boolean;
+  /** How long an idle keep-alive connection stays open (Node's default: 5 s). */
+  keepAliveMs?: number;
+}
+
 export class CannedServer {
   readonly hits: CannedHit[] = [];
   /** Answers by request (a hostile wiki that answers what an attacker would); undefined: the script. */
@@ -27,6 +36,10 @@ export class CannedServer {
   private fallback: Canned = { json: { batchcomplete: true, query: {} } };
   private server = http.createServer((req, res) => this.handle(req, res));
   url = '';
+
+  constructor(private readonly options: CannedServerOptions = {}) {
+    if (options.keepAliveMs !== undefined) this.server.keepAliveTimeout = options.keepAliveMs;
+  }
 
   /** `host`: another loopback address (127.0.0.2) is another host for the client. */
   async start(host = '127.0.0.1'): Promise<this> {
@@ -59,7 +72,7 @@ export class CannedServer {
       const u = new URL(req.url ?? '/', 'http://x');
       const params = req.method === 'POST' ? new URLSearchParams(body) : u.searchParams;
       const hit = { method: req.method ?? '', path: u.pathname, params, headers: req.headers };
-      this.hits.push(hit);
+      if (this.options.record ?? true) this.hits.push(hit);
       const c = this.route?.(hit) ?? this.script.shift() ?? this.fallback;
       if (c === 'reset') {
         req.socket.destroy();

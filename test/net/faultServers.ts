@@ -1,50 +1,7 @@
 // Small loopback servers written for the fault tests: the faults a real wiki cannot produce on
-// demand (TLS with a self-signed certificate, a socket cut mid-answer, a proxy that drops the
-// answer to an edit after forwarding it). Everything else stays against the real wiki.
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import type * as http from 'node:http';
-import * as https from 'node:https';
+// demand (a socket cut mid-answer, a proxy that drops the answer to an edit after forwarding it).
+// Everything else stays against the real wiki. A self-signed https server is in tls.ts.
 import * as net from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
-
-/** A port on 127.0.0.1 with nothing listening (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-/**
- * An https server with a freshly made self-signed certificate; counts TCP connections. `handler`
- * answers instead of the default API JSON (e.g. a redirect down to http).
- */
-export async function selfSignedHttps(handler?: http.RequestListener): Promise<{ url: string; connections: () => number; stop(): Promise<void> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mws-tls-'));
-  const key = path.join(dir, 'key.pem');
-  const cert = path.join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-  const server = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, handler ?? ((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end('{"batchcomplete":true}');
-  }));
-  fs.rmSync(dir, { recursive: true, force: true });
-  let connections = 0;
-  server.on('connection', () => connections++);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    url: `https://127.0.0.1:${port}/w/api.php`,
-    connections: () => connections,
-    stop: () => {
-      server.closeAllConnections();
-      return new Promise((r) => server.close(() => r()));
-    },
-  };
-}
 
 /** A raw TCP server that answers every request with `reply` bytes and then does `end`. */
 export async function rawServer(

@@ -7,8 +7,8 @@
 //  4. prints the URL, the demo credentials and how to get the current 2FA code; Ctrl+C stops it all.
 import * as path from 'node:path';
 import { ApiClient, loginWithBotPassword } from '../../src/mediawiki';
-import { cleanupAll, onCleanup, repoRoot, startCodeServer } from '../vscode/host';
-import { startWiki } from '../wiki';
+import { cleanupAll, onCleanup, repoRoot, startCodeServer } from '../../test/vscode/host';
+import { startWiki } from '../../test/wiki';
 
 async function seed(apiUrl: string, bot: { lgname: string; botPassword: string }): Promise<void> {
   const client = new ApiClient({ apiUrl });

@@ -1,18 +1,6 @@
 // Small helpers for the benchmark: statistics, formatting, alternation.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 
-export function findRepoRoot(from: string): string {
-  let dir = from;
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'src', 'extension.ts'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`no repository root above ${from}`);
-    dir = up;
-  }
-}
-
-export const repoRoot = findRepoRoot(__dirname);
+export { repoRoot } from '../../test/repo';
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return NaN;

@@ -9,7 +9,7 @@ import {
   ApiClient, clientLogin, loginWithBotPassword, restoreSession, serializeSession,
   type FieldValues, type LoginPrompter, type LoginStep,
 } from '../../src/mediawiki';
-import type { TestWiki } from '../wiki/types';
+import type { TestWiki } from '../../test/wiki/types';
 import { alternate, log, repoRoot } from './util';
 
 export interface Sample {
@@ -86,7 +86,7 @@ export class MwclientDriver {
     this.lines = readline.createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   }
   static async start(): Promise<MwclientDriver> {
-    const proc = spawn(PYTHON, ['-u', path.join(repoRoot, 'test', 'bench', 'mwclient_login.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(PYTHON, ['-u', path.join(repoRoot, 'tools', 'bench', 'mwclient_login.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
     proc.stderr.on('data', (d: Buffer) => log(`mwclient: ${d.toString().trim()}`));
     const d = new MwclientDriver(proc);
     const first = await d.lines.next();
