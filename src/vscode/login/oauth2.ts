@@ -6,6 +6,7 @@
 // offered the browser again; never silently.
 import * as vscode from 'vscode';
 import { InputError, OAuthError, loginWithOAuth2Code, oauth2Endpoints, renewOAuth2, startAuthorization, type ApiClient, type OAuth2ClientConfig } from '../../mediawiki';
+import { browser } from '../browser';
 import { ExtensionError } from '../extensionError';
 import { oauthRedirectUri, openOAuthReceiver } from '../oauthReceiver';
 import { settings } from '../settings';
@@ -74,7 +75,7 @@ async function logIn(ctx: LoginContext, site: SiteRecord, client: ApiClient, arg
     const wait = receiver.wait(cts.token);
     wait.catch(() => undefined);
     ctx.log.info(`opening the OAuth authorization of ${site.name} in the browser (redirect URI ${redirectUri})`);
-    const opened = await vscode.env.openExternal(vscode.Uri.parse(authorization.url, true));
+    const opened = await browser.open(vscode.Uri.parse(authorization.url, true));
     if (!opened) {
       cts.cancel();
       return undefined;
