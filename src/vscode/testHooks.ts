@@ -21,7 +21,8 @@ export function registerTestCommands(context: vscode.ExtensionContext, sessions:
     // authorization URL as a person's browser would; or the real one again (off).
     vscode.commands.registerCommand('mediawiki.test.captureBrowser', (on: boolean) => {
       opened = [];
-      browser.open = on ? (uri) => (opened.push(uri.toString()), Promise.resolve(true)) : realOpen;
+      // toString(true): the URL as VS Code's opener hands it to the browser (toString() would encode its `&` and `=`).
+      browser.open = on ? (uri) => (opened.push(uri.toString(true)), Promise.resolve(true)) : realOpen;
     }),
     vscode.commands.registerCommand('mediawiki.test.openedUrls', () => [...opened]),
     // Ports of the OAuth receivers open now.

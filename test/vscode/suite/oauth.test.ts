@@ -59,6 +59,9 @@ describe('OAuth 2.0 logins in VS Code (real wiki with TestOAuth)', function () {
   });
 
   afterEach(async () => {
+    // A login a failed test left waiting holds the fixed port: Escape on its progress is not
+    // reachable from here, so its wait ends by the receiver's timeout at the latest; wait for that.
+    await waitFor(async () => (await vscode.commands.executeCommand<number[]>('mediawiki.test.oauthReceiverPorts')).length === 0, 'the OAuth receiver to close', 70_000);
     w.oauth.configure({ accessTtl: 'PT1H', refreshTtl: 'PT1M' });
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await vscode.commands.executeCommand('notifications.clearAll');
@@ -143,7 +146,7 @@ describe('OAuth 2.0 logins in VS Code (real wiki with TestOAuth)', function () {
     const c = await consumer();
     const { login, url } = await startBrowserLogin(c, false);
     const q = new URL(url).searchParams;
-    assert.equal(q.get('redirect_uri'), redirectUri);
+    assert.equal(q.get('redirect_uri'), redirectUri, url);
     assert.equal(q.get('code_challenge_method'), 'S256');
     assert.ok(q.get('state'));
     assert.deepEqual(await vscode.commands.executeCommand('mediawiki.test.oauthReceiverPorts'), [port]);
