@@ -4,6 +4,7 @@
 // follows the authorization URL as a person's browser would (wiki login form, Allow/Cancel), then
 // follows the wiki's redirect to the extension's fixed loopback address.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { MediaWikiSessionsExtension } from '../../../src/api/mediawiki-sessions';
@@ -30,6 +31,12 @@ async function freePort(): Promise<number> {
   const port = (server.address() as net.AddressInfo).port;
   await new Promise((r) => server.close(r));
   return port;
+}
+
+/** Hands a secret to the secret scan (test/reliability/secretScan.ts), which then looks for it in every log and file of the run. */
+function toSecretScan(kind: string, value: string | undefined): void {
+  const sink = process.env.MWS_SECRET_SINK;
+  if (sink && value) fs.appendFileSync(sink, `${JSON.stringify({ kind, value })}\n`, { mode: 0o600 });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -128,6 +135,7 @@ describe('OAuth 2.0 logins in VS Code (real wiki with TestOAuth)', function () {
     const blob = JSON.parse((await stored(account.user, c.client_key)).session ?? '{}') as { oauth?: { accessToken?: string; ownerOnly?: boolean } };
     assert.equal(blob.oauth?.accessToken, c.access_token);
     assert.equal(blob.oauth?.ownerOnly, true);
+    toSecretScan('OAuth owner-only access token', c.access_token);
     const title = `OAuth owner-only ${Date.now()}`;
     await editAs(account.user, title);
     assert.equal(await revisionUser(title), w.users.plain.name);
@@ -151,6 +159,7 @@ describe('OAuth 2.0 logins in VS Code (real wiki with TestOAuth)', function () {
     assert.ok(q.get('state'));
     assert.deepEqual(await vscode.commands.executeCommand('mediawiki.test.oauthReceiverPorts'), [port]);
     const back = await browserAuthorize(w, url, 'accept');
+    toSecretScan('OAuth authorization code', new URL(back.location!).searchParams.get('code') ?? undefined);
     const landing = await followToReceiver(back.location);
     assert.equal(landing.status, 200);
     const account = await login;
@@ -204,12 +213,18 @@ describe('OAuth 2.0 logins in VS Code (real wiki with TestOAuth)', function () {
     const before = await stored(account.user, c.client_key);
     assert.equal(before.clientSecret, c.secret);
     assert.ok(!before.session!.includes(c.secret), 'no secret in the session blob');
-    const oldAccess = (JSON.parse(before.session!) as { oauth: { accessToken: string } }).oauth.accessToken;
+    const old = (JSON.parse(before.session!) as { oauth: { accessToken: string; refreshToken: string } }).oauth;
+    const oldAccess = old.accessToken;
+    toSecretScan('OAuth client secret', c.secret);
+    toSecretScan('OAuth access token', old.accessToken);
+    toSecretScan('OAuth refresh token', old.refreshToken);
     await sleep(3500);
     const title = `OAuth refreshed ${Date.now()}`;
     await editAs(account.user, title);
     assert.equal(await revisionUser(title), w.users.plain.name);
-    const after = JSON.parse((await stored(account.user, c.client_key)).session!) as { oauth: { accessToken: string } };
+    const after = JSON.parse((await stored(account.user, c.client_key)).session!) as { oauth: { accessToken: string; refreshToken: string } };
+    toSecretScan('OAuth access token', after.oauth.accessToken);
+    toSecretScan('OAuth refresh token', after.oauth.refreshToken);
     assert.notEqual(after.oauth.accessToken, oldAccess, 'the refreshed token was stored');
     const rows = await w.oauth.tokens(c.client_key);
     assert.ok(rows.refresh.some((r) => r.revoked === 1), 'the wiki rotated the refresh token');
