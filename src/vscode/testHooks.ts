@@ -27,6 +27,15 @@ export function registerTestCommands(context: vscode.ExtensionContext, sessions:
     vscode.commands.registerCommand('mediawiki.test.openedUrls', () => [...opened]),
     // Ports of the OAuth receivers open now.
     vscode.commands.registerCommand('mediawiki.test.oauthReceiverPorts', () => oauthReceiverPorts()),
+    // The account's session as another window would hand it over: written again to SecretStorage
+    // straight, and followed as such a change is, so that the next call restores it from there.
+    vscode.commands.registerCommand('mediawiki.test.restoreFromStorage', async (a: { site: string; user: string }) => {
+      const key = sessionKey({ apiUrl: a.site, userName: a.user });
+      const blob = await context.secrets.get(key);
+      if (!blob) throw new Error(`no stored session of ${a.user} at ${a.site}`);
+      await context.secrets.store(key, blob);
+      await sessions.onSecretsChanged(key);
+    }),
     // The raw session blob and the client secret of an OAuth account, for what-is-stored assertions.
     vscode.commands.registerCommand('mediawiki.test.oauthStored', async (a: { site: string; user: string; clientId: string }) => ({
       session: await context.secrets.get(sessionKey({ apiUrl: a.site, userName: a.user })),

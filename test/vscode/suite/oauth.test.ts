@@ -244,6 +244,24 @@ describe('OAuth 2.0 logins in VS Code (real wiki with TestOAuth)', function () {
     assert.equal((await state()).accounts.find((a) => a.site === w.apiUrl)?.state, 'active');
   });
 
+  it('browser with the client secret, restored from SecretStorage: the secret is read back from its own key and the refresh works', async () => {
+    w.oauth.configure({ accessTtl: 'PT3S', refreshTtl: 'PT1M' });
+    const c = await consumer();
+    const { login, url } = await startBrowserLogin(c, true);
+    await followToReceiver((await browserAuthorize(w, url, 'accept')).location);
+    const account = await login;
+    await vscode.commands.executeCommand('mediawiki.test.restoreFromStorage', { site: w.apiUrl, user: account.user });
+    const before = (JSON.parse((await stored(account.user, c.client_key)).session!) as { oauth: { accessToken: string } }).oauth.accessToken;
+    await sleep(3500);
+    const title = `OAuth restored ${Date.now()}`;
+    await editAs(account.user, title);
+    assert.equal(await revisionUser(title), w.users.plain.name);
+    const after = JSON.parse((await stored(account.user, c.client_key)).session!) as { oauth: { accessToken: string; refreshToken: string } };
+    assert.notEqual(after.oauth.accessToken, before, 'refreshed with the secret read at restore');
+    toSecretScan('OAuth access token', after.oauth.accessToken);
+    toSecretScan('OAuth refresh token', after.oauth.refreshToken);
+  });
+
   it('browser: a refresh the wiki refuses (refresh token expired) -> the call fails with a code within its deadline, the account shows expired', async () => {
     w.oauth.configure({ accessTtl: 'PT2S', refreshTtl: 'PT1S' });
     await config().update('requestTimeoutSeconds', 3, vscode.ConfigurationTarget.Global);
