@@ -67,7 +67,7 @@ export interface MediaWikiSite {
 
 export interface MediaWikiAccount {
   user: MediaWikiUser;
-  method: 'botpassword' | 'interactive' | 'cookies';
+  method: 'botpassword' | 'interactive' | 'cookies' | 'oauth2' | 'oauth2token';
   /** `expired` when the wiki no longer accepts the session and no automatic re-login worked. */
   state: 'active' | 'expired';
 }

@@ -81,6 +81,11 @@ export function registerCommands(context: vscode.ExtensionContext, sessions: Ses
     if (!account) return false;
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Logging out…') }, () => sessions.logout(account));
     log.info(`logged out ${account.userName} at ${account.apiUrl}`);
+    if (account.method === 'oauth2' || account.method === 'oauth2token') {
+      // Extension:OAuth has no revocation endpoint: the grant stays until the user renounces it.
+      const grants = `${new URL('index.php', account.apiUrl).toString()}?title=Special:OAuthManageMyGrants`;
+      void vscode.window.showInformationMessage(vscode.l10n.t('The OAuth tokens of {0} are forgotten. The wiki still has the grant: revoke it on {1}.', account.userName, grants));
+    }
     return true;
   });
 

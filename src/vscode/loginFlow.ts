@@ -3,7 +3,7 @@
 // is asked for. Escape anywhere cancels cleanly: nothing is stored and the return listener closes.
 
 import * as vscode from 'vscode';
-import { InputError, LoginError, discoverSite, untrustedArticleHost, type ApiClient } from '../mediawiki';
+import { InputError, LoginError, Transport, discoverOAuth2, discoverSite, untrustedArticleHost, type ApiClient } from '../mediawiki';
 import { ExtensionError } from './extensionError';
 import { existingSession } from './login/existingSession';
 import { LOGIN_METHODS, loginMethod, methodOf, type LogInArgs, type LoginContext, type LoginMethod } from './login';
@@ -49,7 +49,9 @@ export class LoginFlows {
         });
       },
     );
-    const site = await this.ctx.sessions.addSite(info);
+    const oauth2 = await this.hasOAuth2(info.apiUrl);
+    const site = await this.ctx.sessions.addSite(info, { oauth2 });
+    if (oauth2) this.ctx.log.info(`${site.name} offers OAuth 2.0 (Extension:OAuth)`);
     this.ctx.log.info(`added ${site.name} (${site.apiUrl}, ${site.generator})`);
     const claimed = untrustedArticleHost(site);
     if (claimed) {
@@ -63,6 +65,16 @@ export class LoginFlows {
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} is private: log in to read it. [readapidenied]', site.name));
     }
     return site;
+  }
+
+  /** Does the wiki run Extension:OAuth with OAuth 2 (one request to its token endpoint)? False if it cannot tell. */
+  private async hasOAuth2(apiUrl: string): Promise<boolean> {
+    try {
+      return (await discoverOAuth2(new Transport(transportOptions((l) => this.ctx.log.trace(l))), apiUrl)) !== undefined;
+    } catch (e) {
+      this.ctx.log.info(`could not tell whether ${apiUrl} offers OAuth 2: ${(e as Error).message}`);
+      return false;
+    }
   }
 
   /** The page pasted points to an api.php on another host: use it only if the user says so. */
@@ -144,8 +156,10 @@ export class LoginFlows {
   private async pickMethod(site: SiteRecord): Promise<LoginMethod | undefined> {
     const preset = settings().defaultLoginMethod;
     if (preset !== 'ask') return loginMethod(preset);
+    // Sites added by older versions were never asked about OAuth 2: asked now, once.
+    if (site.oauth2 === undefined) site = (await this.ctx.sessions.updateSite(site.apiUrl, { oauth2: await this.hasOAuth2(site.apiUrl) })) ?? site;
     const picked = await vscode.window.showQuickPick(
-      LOGIN_METHODS.flatMap((method) => (method.picker ? [{ label: method.label(), ...method.picker(), method }] : [])),
+      LOGIN_METHODS.flatMap((method) => (method.picker && (method.availableOn?.(site) ?? true) ? [{ label: method.label(), ...method.picker(), method }] : [])),
       { title: vscode.l10n.t('Log in to {0}', site.name), placeHolder: vscode.l10n.t('How do you want to log in?'), ignoreFocusOut: true },
     );
     return picked?.method;

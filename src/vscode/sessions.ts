@@ -3,7 +3,7 @@
 
 import * as l10n from '@vscode/l10n';
 import {
-  ApiClient, ApiError, WikiError, matchSite, neutralise, restoreSession, serializeSession,
+  ApiClient, ApiError, WikiError, matchSite, neutralise, parseSession, restoreSession, serializeSession,
   type SiteInfo, type TransportOptions,
 } from '../mediawiki';
 import { randomUUID } from 'node:crypto';
@@ -86,8 +86,11 @@ export class SessionManager {
     return matchSite(this.sites(), url);
   }
 
-  async addSite(info: SiteInfo): Promise<SiteRecord> {
+  async addSite(info: SiteInfo, extra: Pick<SiteRecord, 'oauth2'> = {}): Promise<SiteRecord> {
+    const old = this.site(info.apiUrl);
     const record: SiteRecord = {
+      ...(old?.oauthClientId ? { oauthClientId: old.oauthClientId } : {}),
+      ...extra,
       apiUrl: info.apiUrl,
       name: info.name,
       articlePath: info.articlePath,
@@ -104,9 +107,22 @@ export class SessionManager {
     return record;
   }
 
+  /** Changes what is kept about a site (OAuth 2 availability, its client id). */
+  async updateSite(apiUrl: string, patch: Pick<SiteRecord, 'oauth2' | 'oauthClientId'>): Promise<SiteRecord | undefined> {
+    const sites = this.storage.sites();
+    const i = sites.findIndex((s) => s.apiUrl === apiUrl);
+    if (i < 0) return undefined;
+    sites[i] = { ...sites[i], ...patch };
+    await this.storage.saveSites(sites);
+    this.fire([apiUrl]);
+    return this.site(apiUrl);
+  }
+
   /** Logs out every account of the site (best effort), forgets them and the site. */
   async removeSite(apiUrl: string): Promise<void> {
     for (const a of this.accounts(apiUrl)) await this.logout(a, { remote: true }).catch(() => undefined);
+    const clientId = this.site(apiUrl)?.oauthClientId;
+    if (clientId) await this.storage.deleteClientSecret(apiUrl, clientId);
     await this.storage.saveSites(this.sites().filter((s) => s.apiUrl !== apiUrl));
     this.fire([apiUrl]);
   }
@@ -142,7 +158,11 @@ export class SessionManager {
     const json = await this.storage.getSession(account);
     if (!json) return undefined;
     try {
+      // An OAuth 2 session: its client secret (kept apart, per wiki and client) enables refresh.
+      const oauth = parseSession(json).oauth;
+      const oauthClientSecret = oauth && !oauth.ownerOnly ? await this.storage.getClientSecret(account.apiUrl, oauth.clientId) : undefined;
       const { client } = restoreSession(json, {
+        oauthClientSecret,
         transport: this.hooks.transportOptions(),
         onRetry: (r, d, n) => this.hooks.log(`retry ${n} after ${r}, waiting ${Math.round(d)} ms`),
       });

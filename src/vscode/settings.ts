@@ -12,6 +12,9 @@ export interface Settings {
   redirectTimeoutMinutes: number;
   /** Wikis listed in settings (e.g. a team's wiki in workspace settings), offered before they are added. */
   sites: string[];
+  /** OAuth 2: the fixed loopback port and path of the redirect URI registered on the wiki. */
+  oauthRedirectPort: number;
+  oauthRedirectPath: string;
 }
 
 export function settings(): Settings {
@@ -27,8 +30,18 @@ export function settings(): Settings {
     warnOnInsecureHttp,
     rememberMe: c.get<boolean>('rememberMe', true),
     redirectTimeoutMinutes: Math.max(1, c.get<number>('redirectTimeoutMinutes', 5)),
+    oauthRedirectPort: validPort(c.get<number>('oauth.redirectPort', 47819)),
+    oauthRedirectPath: validPath(c.get<string>('oauth.redirectPath', '/mediawiki-sessions/oauth')),
     sites: (Array.isArray(sites) ? sites : []).filter((x): x is string => typeof x === 'string' && x.trim() !== ''),
   };
+}
+
+function validPort(n: unknown): number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535 ? n : 47819;
+}
+
+function validPath(p: unknown): string {
+  return typeof p === 'string' && /^\/[A-Za-z0-9._~\/-]*$/.test(p) ? p : '/mediawiki-sessions/oauth';
 }
 
 /**

@@ -24,10 +24,14 @@ export interface SiteRecord {
   generator: string;
   requiresLogin: boolean;
   addedAt: string;
+  /** Extension:OAuth's OAuth 2 endpoints answered when the wiki was added (undefined: not asked yet). */
+  oauth2?: boolean;
+  /** The OAuth 2 client id (client key) registered for this wiki. Not a secret; its secret is in SecretStorage. */
+  oauthClientId?: string;
 }
 
 /** How an account logs in: the id of its method (login/index.ts). */
-export type AccountMethod = 'botpassword' | 'interactive' | 'cookies';
+export type AccountMethod = 'botpassword' | 'interactive' | 'cookies' | 'oauth2' | 'oauth2token';
 
 /** Names older versions stored for today's methods. */
 const OLD_METHOD_NAMES: Readonly<Record<string, AccountMethod>> = { clientlogin: 'interactive' };
@@ -60,6 +64,11 @@ export function sessionKey(a: Pick<AccountRecord, 'apiUrl' | 'userName'>): strin
 
 export function passwordKey(a: Pick<AccountRecord, 'apiUrl' | 'loginName'>): string {
   return `${PREFIX}:password:${a.apiUrl}#${a.loginName}`;
+}
+
+/** The OAuth 2 client secret of a wiki's client: one per wiki and client id, shared by its accounts. */
+export function clientSecretKey(apiUrl: string, clientId: string): string {
+  return `${PREFIX}:oauth-client-secret:${apiUrl}#${clientId}`;
 }
 
 export function isOurKey(key: string): boolean {
@@ -142,5 +151,17 @@ export class Storage {
 
   deletePassword(a: AccountRecord): Thenable<void> {
     return this.secrets.delete(passwordKey(a));
+  }
+
+  getClientSecret(apiUrl: string, clientId: string): Thenable<string | undefined> {
+    return this.secrets.get(clientSecretKey(apiUrl, clientId));
+  }
+
+  storeClientSecret(apiUrl: string, clientId: string, secret: string): Thenable<void> {
+    return this.secrets.store(clientSecretKey(apiUrl, clientId), secret);
+  }
+
+  deleteClientSecret(apiUrl: string, clientId: string): Thenable<void> {
+    return this.secrets.delete(clientSecretKey(apiUrl, clientId));
   }
 }

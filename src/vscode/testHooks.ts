@@ -6,13 +6,41 @@ import * as vscode from 'vscode';
 import type { AccessTokens } from './accessTokens';
 import type { MediaWikiAuthProvider } from './authProvider';
 import { summary } from './commands';
+import { browser } from './browser';
+import { oauthReceiverPorts } from './oauthReceiver';
 import { returnListenerPorts } from './redirectReceiver';
 import type { SessionManager } from './sessions';
 import type { StatusBar } from './statusBar';
-import { INDEX_KEY, passwordKey, sessionKey, type AccountRecord } from './storage';
+import { INDEX_KEY, clientSecretKey, passwordKey, sessionKey, type AccountRecord } from './storage';
 
 export function registerTestCommands(context: vscode.ExtensionContext, sessions: SessionManager, status: StatusBar, tokens: AccessTokens, auth: MediaWikiAuthProvider): void {
+  const realOpen = browser.open;
+  let opened: string[] = [];
   context.subscriptions.push(
+    // The OAuth login's browser: recorded instead of opened (on), so that the suite can follow the
+    // authorization URL as a person's browser would; or the real one again (off).
+    vscode.commands.registerCommand('mediawiki.test.captureBrowser', (on: boolean) => {
+      opened = [];
+      // toString(true): the URL as VS Code's opener hands it to the browser (toString() would encode its `&` and `=`).
+      browser.open = on ? (uri) => (opened.push(uri.toString(true)), Promise.resolve(true)) : realOpen;
+    }),
+    vscode.commands.registerCommand('mediawiki.test.openedUrls', () => [...opened]),
+    // Ports of the OAuth receivers open now.
+    vscode.commands.registerCommand('mediawiki.test.oauthReceiverPorts', () => oauthReceiverPorts()),
+    // The account's session as another window would hand it over: written again to SecretStorage
+    // straight, and followed as such a change is, so that the next call restores it from there.
+    vscode.commands.registerCommand('mediawiki.test.restoreFromStorage', async (a: { site: string; user: string }) => {
+      const key = sessionKey({ apiUrl: a.site, userName: a.user });
+      const blob = await context.secrets.get(key);
+      if (!blob) throw new Error(`no stored session of ${a.user} at ${a.site}`);
+      await context.secrets.store(key, blob);
+      await sessions.onSecretsChanged(key);
+    }),
+    // The raw session blob and the client secret of an OAuth account, for what-is-stored assertions.
+    vscode.commands.registerCommand('mediawiki.test.oauthStored', async (a: { site: string; user: string; clientId: string }) => ({
+      session: await context.secrets.get(sessionKey({ apiUrl: a.site, userName: a.user })),
+      clientSecret: await context.secrets.get(clientSecretKey(a.site, a.clientId)),
+    })),
     // What the status bar shows and which accounts exist.
     vscode.commands.registerCommand('mediawiki.test.state', () => ({
       statusText: status.text,

@@ -4,10 +4,12 @@ import { botPassword } from './botPassword';
 import { existingSession } from './existingSession';
 import { interactive } from './interactive';
 import type { LogInArgs, LoginMethod } from './method';
+import { oauth2Browser } from './oauth2';
+import { oauth2Token } from './oauth2Token';
 
 export type { LogInArgs, LoginContext, LoginMethod } from './method';
 
-export const LOGIN_METHODS: readonly LoginMethod[] = [botPassword, interactive, existingSession];
+export const LOGIN_METHODS: readonly LoginMethod[] = [botPassword, interactive, oauth2Browser, oauth2Token, existingSession];
 
 export function loginMethod(id: AccountMethod): LoginMethod | undefined {
   return LOGIN_METHODS.find((m) => m.id === id);

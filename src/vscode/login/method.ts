@@ -31,6 +31,12 @@ export interface LogInArgs {
   redirectTimeoutSeconds?: number;
   /** Existing session: the Cookie header of a request to the wiki, or name=value pairs. */
   cookies?: string;
+  /** OAuth 2.0 (browser): the client key registered on the wiki (else the site's, else asked). */
+  clientId?: string;
+  /** OAuth 2.0 (browser): the client secret (optional; kept in SecretStorage, enables refresh). */
+  clientSecret?: string;
+  /** OAuth 2.0 (owner-only token): the access token. */
+  accessToken?: string;
 }
 
 /** What a method works with. */
@@ -47,6 +53,8 @@ export interface LoginMethod {
   label(): string;
   /** In the Log In method picker: its description and detail. Without: not offered there (it has a command of its own). */
   picker?(): { description: string; detail: string };
+  /** Offered in the Log In picker only for sites where this is true (e.g. OAuth 2 where the wiki has it). Default: everywhere. */
+  availableOn?(site: SiteRecord): boolean;
   /** Can log in again without asking anybody (a bot password kept in SecretStorage). */
   readonly canReloginSilently: boolean;
   /** May send the user to a browser (an identity provider, or a browser tab to copy cookies from). */
