@@ -1,7 +1,7 @@
 // `npm run bench`: ours vs peer clients on the same real test wiki, in one process run, contenders
 // in alternation; prints a markdown table of medians and ratios and a one-line summary.
 //
-//   node out/tools/bench/index.js [--quick] [--no-vscode] [--wire-only] [--help]
+//   node --expose-gc out/tools/bench/index.js [--quick] [--no-vscode] [--wire-only] [--overhead-only] [--help]
 //
 // Results also go to test-output/bench/results.{md,json}. Progress goes to stderr.
 import { execFileSync } from 'node:child_process';
@@ -17,13 +17,14 @@ import { kib, log, median, ms, pairedRatio, perSecond, range, ratio, repoRoot } 
 import { benchWire, renderWire, type WireResults } from './wire';
 
 const args = new Set(process.argv.slice(2));
-const USAGE = `usage: node out/tools/bench/index.js [options]   (npm run bench -- [options])
+const USAGE = `usage: node --expose-gc out/tools/bench/index.js [options]   (npm run bench -- [options])
   --quick      fewer rounds (about 1.5 min instead of 4)
   --no-vscode  skip the activation measurement in code-server
   --wire-only  only the bytes-on-the-wire workload
+  --overhead-only  only the per-call overhead against the canned server (about 3 min)
   --help       this text
 Results: test-output/bench/results.{md,json}; BENCHMARKS.md explains them.`;
-const unknown = [...args].filter((a) => !['--quick', '--no-vscode', '--wire-only', '--help'].includes(a));
+const unknown = [...args].filter((a) => !['--quick', '--no-vscode', '--wire-only', '--overhead-only', '--help'].includes(a));
 if (args.has('--help') || unknown.length > 0) {
   if (unknown.length > 0) process.stderr.write(`unknown option: ${unknown.join(' ')}\n`);
   process.stdout.write(`${USAGE}\n`);
@@ -41,7 +42,7 @@ const CONFIG = {
   restoreRounds: quick ? 3 : 15,
   canned: quick
     ? { rounds: 3, sequential: 200, concurrent: 400, inFlight: 8, warmup: 100 }
-    : { rounds: 12, sequential: 500, concurrent: 1000, inFlight: 8, warmup: 300 },
+    : { rounds: 24, sequential: 500, concurrent: 1000, inFlight: 8, warmup: 300 },
   real: quick
     ? { rounds: 2, sequential: 10, concurrent: 16, inFlight: 8, warmup: 5 }
     : { rounds: 6, sequential: 30, concurrent: 80, inFlight: 8, warmup: 10 },
