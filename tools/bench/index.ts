@@ -15,6 +15,8 @@ import { benchLogins, benchRestore, type LoginResults, type RestoreSample } from
 import { benchOverhead, benchOverheadBreakdown, startCannedServer, type OverheadResults } from './overhead';
 import { kib, log, median, ms, pairedRatio, perSecond, range, ratio, repoRoot } from './util';
 import { benchWire, renderWire, type WireResults } from './wire';
+import { benchOAuth, renderOAuth, type OAuthSample } from './oauth';
+import { startOAuthWiki } from '../../test/wiki/oauth';
 
 const args = new Set(process.argv.slice(2));
 const USAGE = `usage: node --expose-gc out/tools/bench/index.js [options]   (npm run bench -- [options])
@@ -120,6 +122,7 @@ interface Results {
   overhead: OverheadResults[];
   breakdown: Record<string, number[]>;
   wire?: WireResults;
+  oauth?: Record<string, OAuthSample[]>;
   pkg?: PackageResults;
   load?: LoadCost;
   activation?: ActivationResults;
@@ -181,6 +184,10 @@ function render(r: Results): { md: string; summary: string } {
   L.push('');
 
   let wireSummary: string | undefined;
+  if (r.oauth) {
+    L.push('### OAuth 2.0 logins and restore (TestOAuth wiki)', '', renderOAuth(r.oauth), '');
+  }
+
   if (r.wire) {
     const w = renderWire(r.wire);
     L.push(...w.lines);
@@ -237,6 +244,9 @@ function render(r: Results): { md: string; summary: string } {
     `requests/login ours ${range(reqs('ours: bot password'))}/${range(reqs('ours: clientlogin PASS'))}/${range(reqs('ours: clientlogin 2FA'))} (target 2/2/3) vs ${peerReq}`,
     `bot login time ${ratio(oursBot, med('mwn: bot password'))} of mwn's${s['mwclient: bot password'] ? `, ${ratio(oursBot, med('mwclient: bot password'))} of mwclient's` : ''}`,
     `restore: ${range(r.restore['ours: restore bot-password session']!.map((x) => x.before))} requests before the first query`,
+    ...(r.oauth
+      ? [`OAuth 2.0: ${range((r.oauth['OAuth 2.0 browser login (code + PKCE)'] ?? []).map((x) => x.requests))} requests per browser login (plus the browser's), ${range((r.oauth['OAuth 2.0 owner-only token'] ?? []).map((x) => x.requests))} per owner-only token, ${range((r.oauth['restore an OAuth 2.0 session + first query'] ?? []).map((x) => x.before ?? 0))} before the first query of a restored session (target 0)`]
+      : []),
   ];
   const c = over['canned loopback/sequential'];
   const cc = over['canned loopback/concurrent'];
@@ -289,6 +299,15 @@ async function main(): Promise<void> {
     ];
     const breakdown = await benchOverheadBreakdown(canned.apiUrl, CONFIG.breakdown);
     const wire = await benchWire(wiki, CONFIG.wireRounds);
+    // OAuth needs its own wiki (with the test-only TestOAuth extension).
+    const oauthWiki = await startOAuthWiki();
+    let oauth: Record<string, OAuthSample[]>;
+    try {
+      log(`OAuth 2.0: ${CONFIG.loginRounds} rounds`);
+      oauth = await benchOAuth(oauthWiki, CONFIG.loginRounds);
+    } finally {
+      await oauthWiki.stop();
+    }
     canned.proc.stdin?.end();
     canned.proc.kill();
     log('packaging (production build + vsce package)');
@@ -317,7 +336,7 @@ async function main(): Promise<void> {
       }
     }
     fs.rmSync(pkg.stageDir, { recursive: true, force: true });
-    const results: Results = { date: new Date().toISOString(), config: CONFIG, machine: { ...machine(wiki), load: `load average ${loadStart} at the start, ${loadAvg()} at the end (1/5/15 min)` }, logins, restore, overhead, breakdown, wire, pkg, load, activation, activationStub, notes };
+    const results: Results = { date: new Date().toISOString(), config: CONFIG, machine: { ...machine(wiki), load: `load average ${loadStart} at the start, ${loadAvg()} at the end (1/5/15 min)` }, logins, restore, overhead, breakdown, wire, oauth, pkg, load, activation, activationStub, notes };
     const { md } = render(results);
     const header = [
       `Run ${results.date} in ${((Date.now() - started) / 1000).toFixed(0)} s${quick ? ' (--quick)' : ''}.`,
