@@ -11,27 +11,10 @@ import type { MediaWikiSessionsExtension } from '../../../src/api/mediawiki-sess
 import type { AccountSummary } from '../../../src/vscode/commands';
 import { browserAuthorize, GRANTS } from '../../core/oauthHelpers';
 import { startOAuthWiki, type OAuthConsumer, type OAuthWiki } from '../../wiki/oauth';
+import { canConnect as connects, freePort } from '../../net/ports';
 import { EXT_ID, rejects, sessionClient, state, waitFor } from './helpers';
 
 const REDIRECT_PATH = '/mediawiki-sessions/oauth';
-
-const connects = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** Hands a secret to the secret scan (test/reliability/secretScan.ts), which then looks for it in every log and file of the run. */
 function toSecretScan(kind: string, value: string | undefined): void {

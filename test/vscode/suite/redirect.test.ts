@@ -9,8 +9,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { MediaWikiSessionsExtension } from '../../../src/api/mediawiki-sessions';
 import type { AccountSummary } from '../../../src/vscode/commands';
+import { canConnect as connects } from '../../net/ports';
 import { EXT_ID, control, ctx, rejects, sessionClient, state, stored, waitFor } from './helpers';
-import * as net from 'node:net';
 
 interface Served {
   method: string;
@@ -19,16 +19,6 @@ interface Served {
   paramNames: string[];
 }
 
-/** Whether something accepts a TCP connection on 127.0.0.1:port. */
-const connects = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Requests the wiki (and its /idp.php) served since the last /clear-requests. */
 const served = () => control<Served[]>('/requests');
