@@ -15,7 +15,6 @@ export const existingSession: LoginMethod = {
   needsBrowser: true,
   renewWith: 'interactive',
   logIn,
-  logInAgainArgs: (a) => ({ site: a.apiUrl, method: 'interactive' }),
 };
 
 async function logIn(ctx: LoginContext, site: SiteRecord, client: ApiClient, args: LogInArgs) {

@@ -22,5 +22,6 @@ export function methodOf(account: Pick<AccountRecord, 'method'>): LoginMethod {
 
 /** Arguments of mediawiki.logIn that log an (expired) account in again the way it logs in. */
 export function logInAgainArgs(account: AccountRecord): LogInArgs {
-  return methodOf(account).logInAgainArgs(account);
+  const method = methodOf(account);
+  return method.logInAgainArgs?.(account) ?? { site: account.apiUrl, method: method.renewWith };
 }

@@ -21,7 +21,6 @@ export const interactive: LoginMethod = {
   needsBrowser: true,
   renewWith: 'interactive',
   logIn,
-  logInAgainArgs: (a) => ({ site: a.apiUrl, method: 'interactive' }),
 };
 
 async function logIn(ctx: LoginContext, site: SiteRecord, client: ApiClient, args: LogInArgs, again?: AccountRecord) {

@@ -68,6 +68,9 @@ export interface LoginMethod {
   logIn(ctx: LoginContext, site: SiteRecord, client: ApiClient, args: LogInArgs, again?: AccountRecord): Promise<LoginMeta | undefined>;
   /** Logs in again without asking; false if it cannot now (e.g. no password kept). */
   reloginSilently?(ctx: LoginContext, account: AccountRecord, client: ApiClient): Promise<boolean>;
-  /** The mediawiki.logIn arguments of "Log in again" (status bar, status menu) for an expired account. */
-  logInAgainArgs(account: AccountRecord): LogInArgs;
+  /**
+   * The mediawiki.logIn arguments of "Log in again" (status bar, status menu) for an expired
+   * account, where they say more than `{ site, method: renewWith }` (the default).
+   */
+  logInAgainArgs?(account: AccountRecord): LogInArgs;
 }

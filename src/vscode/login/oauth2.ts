@@ -41,7 +41,6 @@ export const oauth2Browser: LoginMethod = {
       return false;
     }
   },
-  logInAgainArgs: (a) => ({ site: a.apiUrl, method: 'oauth2' }),
 };
 
 async function logIn(ctx: LoginContext, site: SiteRecord, client: ApiClient, args: LogInArgs, again?: AccountRecord) {

@@ -20,7 +20,6 @@ export const oauth2Token: LoginMethod = {
   needsBrowser: false,
   renewWith: 'oauth2token',
   logIn,
-  logInAgainArgs: (a) => ({ site: a.apiUrl, method: 'oauth2token' }),
 };
 
 async function logIn(ctx: LoginContext, site: SiteRecord, client: ApiClient, args: LogInArgs, again?: AccountRecord) {
