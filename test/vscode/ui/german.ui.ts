@@ -52,11 +52,17 @@ describe('UI: German display language', function () {
     const box = page.locator('.quick-input-widget .quick-input-box input');
     await box.waitFor({ state: 'visible', timeout: 10_000 });
     for (let i = 0; i < 50 && !(await box.inputValue()).startsWith('/'); i++) await sleep(100);
-    await typeInInputBox(page, vsix, { submit: false });
     // The dialog lists the typed folder's files a moment later, and an Enter while it is still
     // updating is dropped (seen in CI: the path typed, the dialog still open a minute later). So: wait
-    // for the file in the list, then submit until the dialog has closed.
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(vsix) }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    // for the file in the list, then submit until the dialog has closed. Its own folder fill can also
+    // land after our typing and replace it (seen once in CI: the file never listed): type it again then.
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(vsix) }).first();
+    for (let attempt = 1; ; attempt++) {
+      await typeInInputBox(page, vsix, { submit: false });
+      const listed = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+      if (listed) break;
+      if (attempt === 3) throw new Error(`the file dialog never listed ${path.basename(vsix)}; its input says "${await box.inputValue()}"`);
+    }
     const dialog = page.locator('.quick-input-widget');
     for (let i = 0; i < 10 && (await dialog.isVisible()); i++) {
       await box.press('Enter').catch(() => undefined);
