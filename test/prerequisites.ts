@@ -44,3 +44,13 @@ export function chromiumBin(): string {
   if (!fs.existsSync(bin)) throw missingPackages('browser', ['chromium']);
   return bin;
 }
+
+/** Node 24 (the trust store test runs the core under it): .cache/node24, installed by test/provision.mjs. */
+export function node24Bin(): string {
+  const bin = path.join(repoRoot, '.cache', 'node24', 'bin', 'node');
+  const version = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  if (!/^v24\./.test(version)) {
+    throw new Error(`Node 24 not found at ${bin}: run \`node test/provision.mjs test\` (it unpacks npm's node-${process.platform}-${process.arch}@24 there)`);
+  }
+  return bin;
+}

@@ -3,7 +3,9 @@
 // command needs, before it runs. `npm start` (prestart), `npm test` (pretest) and .ci/run go through it.
 //
 //   node test/provision.mjs demo          the demo: the wiki, code-server (no browser)
-//   node test/provision.mjs test          the tests: the wiki, code-server, Chromium, openssl
+//   node test/provision.mjs test          the tests: the wiki, code-server, Chromium, openssl, and a
+//                                         Node 24 (.cache/node24, npm's node-linux-<arch>) for the trust
+//                                         store test: the Node of current VS Code reads the system store itself
 //   node test/provision.mjs code-server   only the packages that build code-server (install-code-server.sh)
 //   ... --packages-only                   the Debian packages, not code-server (for `sudo` in .ci/run)
 //
@@ -21,9 +23,9 @@ const installCodeServer = path.join(here, 'vscode', 'install-code-server.sh');
 
 /** What each command needs; 'code-server' is only asked for while code-server is not installed. */
 const commands = {
-  demo: { groups: ['wiki'], codeServer: true },
-  test: { groups: ['wiki', 'browser', 'tls'], codeServer: true },
-  'code-server': { groups: ['code-server'], codeServer: false },
+  demo: { groups: ['wiki'], codeServer: true, node24: false },
+  test: { groups: ['wiki', 'browser', 'tls'], codeServer: true, node24: true },
+  'code-server': { groups: ['code-server'], codeServer: false, node24: false },
 };
 
 const name = process.argv[2];
@@ -82,6 +84,43 @@ if (installsCodeServer && codeServerMissing) {
   if (status !== 0) process.exit(status);
 } else if (installsCodeServer) {
   console.log('provision: code-server is installed (.cache/code-server)');
+}
+
+if (command.node24 && !packagesOnly) installNode24();
+
+/**
+ * Node 24 from the npm registry (the node-linux-<arch> package holds the official binary), into
+ * .cache/node24. Only the trust store test runs it; everything else runs on the machine's Node.
+ */
+function installNode24() {
+  const dest = path.join(here, '..', '.cache', 'node24');
+  const bin = path.join(dest, 'bin', 'node');
+  const version = () => spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout?.trim();
+  if (fs.existsSync(bin) && /^v24\./.test(version() ?? '')) {
+    console.log(`provision: Node ${version()} is installed (.cache/node24)`);
+    return;
+  }
+  const started = Date.now();
+  const tmp = fs.mkdtempSync(path.join(path.dirname(dest), 'node24-'));
+  try {
+    const pkg = `node-${process.platform}-${process.arch}@24`;
+    const pack = spawnSync('npm', ['pack', pkg, '--silent', '--pack-destination', tmp], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const tgz = pack.stdout?.trim().split('\n').pop();
+    if (pack.status !== 0 || !tgz) {
+      console.error(`provision: \`npm pack ${pkg}\` failed (exit ${pack.status}); the trust store test needs Node 24 in .cache/node24`);
+      process.exit(1);
+    }
+    fs.rmSync(dest, { recursive: true, force: true });
+    fs.mkdirSync(dest, { recursive: true });
+    const untar = spawnSync('tar', ['-xzf', path.join(tmp, tgz), '-C', dest, '--strip-components=1'], { stdio: 'inherit' });
+    if (untar.status !== 0 || !/^v24\./.test(version() ?? '')) {
+      console.error(`provision: unpacking ${tgz} into .cache/node24 failed`);
+      process.exit(1);
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(`provision: Node ${version()} installed into .cache/node24 (${Math.round((Date.now() - started) / 1000)} s)`);
 }
 
 /** Runs install-code-server.sh (idempotent); resolves with its exit status. */

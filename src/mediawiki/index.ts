@@ -9,6 +9,7 @@ export * from './discovery';
 export * from './session';
 export * from './oauth2';
 export * from './proxy';
+export { refreshSystemCertificates, describeStore, type SystemStoreFacts } from './trustStore';
 export { adviceFor } from './advice';
 export { redactUrl, describeParams, scrub, isShownParam } from './redact';
 export { userAgent } from './userAgent';

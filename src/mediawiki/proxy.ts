@@ -4,12 +4,11 @@
 // Trusted authorities: Node's bundled list plus the operating system's trust store, as VS Code's
 // own requests do (`http.systemCertificates`), so a company CA installed in the OS is trusted.
 
-import * as fs from 'node:fs';
-import * as tls from 'node:tls';
 import * as l10n from '@vscode/l10n';
 import type { Dispatcher } from 'undici';
 import { undici } from './lazy';
 import { InputError } from './errors';
+import { describeSystemStore, systemSecureContext, systemStoreVersion } from './trustStore';
 
 export interface NetworkOptions {
   /** Proxy URL (http://host:port, credentials allowed). Empty: use the environment. */
@@ -92,7 +91,7 @@ export function networkSetup(options: NetworkOptions = {}): NetworkSetup {
   }
   parts.push(
     !strictSSL ? 'CERTIFICATE CHECKING OFF (http.proxyStrictSSL: false)'
-    : systemCertificates ? `certificates checked (Node's authorities and the system's: ${systemStoreName()})`
+    : systemCertificates ? `certificates checked (Node's authorities and the system's: ${describeSystemStore()})`
     : "certificates checked (Node's authorities only: http.systemCertificates is false)",
   );
   const setup: NetworkSetup = {
@@ -184,82 +183,4 @@ function routingDispatcher(direct: Dispatcher, viaHttp: Dispatcher | undefined, 
     }
   }
   return new RoutingDispatcher();
-}
-
-// ---- the operating system's trust store ----
-// Node 20 (VS Code 1.99's extension host) has no API for it (tls.getCACertificates('system') came in
-// Node 22.15/23.8); where that exists it is used. Otherwise, as VS Code's own network code does on
-// Linux (@vscode/proxy-agent reads the first three), the bundle file the distribution maintains
-// (update-ca-certificates, update-ca-trust) is read. VS Code reads macOS' keychains with
-// /usr/bin/security and Windows' store with a native module; neither is done here (see README).
-const SYSTEM_BUNDLES = [
-  '/etc/ssl/certs/ca-certificates.crt', // Debian, Ubuntu, Alpine, Arch
-  '/etc/ssl/certs/ca-bundle.crt', // older Fedora/RHEL layout
-  '/etc/ssl/ca-bundle.pem', // openSUSE
-  '/etc/pki/tls/certs/ca-bundle.crt', // Fedora, RHEL
-  '/etc/ssl/cert.pem', // BSDs; on macOS only the base system's list, not the keychains
-];
-
-type GetCa = (type: 'system') => string[];
-const nodeSystemCa = (tls as unknown as { getCACertificates?: GetCa }).getCACertificates;
-
-function systemBundle(): { file: string; mtimeMs: number } | undefined {
-  for (const file of SYSTEM_BUNDLES) {
-    try {
-      return { file, mtimeMs: fs.statSync(file).mtimeMs };
-    } catch {
-      // next
-    }
-  }
-  return undefined;
-}
-
-function systemStoreName(): string {
-  return nodeSystemCa ? "Node's system store" : (systemBundle()?.file ?? 'none found');
-}
-
-let versionCache: { at: number; version: string } | undefined;
-
-/** Which bundle file, and when it last changed; looked at no more than every 5 s (this runs per request). */
-function systemStoreVersion(): string {
-  const now = Date.now();
-  if (versionCache && now - versionCache.at < 5_000) return versionCache.version;
-  const b = nodeSystemCa ? undefined : systemBundle();
-  versionCache = { at: now, version: b ? `${b.file}@${b.mtimeMs}` : 'node' };
-  return versionCache.version;
-}
-
-/** Look at the system's trust store again on the next request (e.g. after a CA was installed). */
-export function refreshSystemCertificates(): void {
-  versionCache = undefined;
-}
-
-let contextCache: { version: string; context: tls.SecureContext } | undefined;
-
-/**
- * One TLS context with Node's authorities, NODE_EXTRA_CA_CERTS and the system's (giving `ca`
- * replaces Node's defaults, so all three are listed). Built once per version of the system store:
- * parsing a few hundred certificates for every connection would cost milliseconds each.
- */
-function systemSecureContext(): tls.SecureContext {
-  const version = systemStoreVersion();
-  if (contextCache?.version === version) return contextCache.context;
-  const ca: string[] = [...tls.rootCertificates];
-  const extra = process.env.NODE_EXTRA_CA_CERTS;
-  if (extra) ca.push(...readPem(extra));
-  if (nodeSystemCa) ca.push(...nodeSystemCa('system'));
-  else {
-    const b = systemBundle();
-    if (b) ca.push(...readPem(b.file));
-  }
-  contextCache = { version, context: tls.createSecureContext({ ca }) };
-  return contextCache.context;
-}
-
-function readPem(file: string): string[] {
-  try {
-    return fs.readFileSync(file, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  } catch {
-    return [];
-  }
 }

@@ -3,16 +3,43 @@
 // tls-error naming the host and the reason. The CA is made here, installed into Debian's trust store
 // with update-ca-certificates, and taken out again (the bundle is checked to be as before).
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
 import { ApiClient, NetworkError, Transport, loginWithBotPassword, networkSetup, refreshSystemCertificates } from '../../src/mediawiki';
 import { startHttpsFront, type HttpsFront } from '../net/servers';
 import { installSystemCa, makeTestCa } from '../net/tls';
+import { node24Bin } from '../prerequisites';
+import { repoRoot } from '../repo';
 import { wiki } from './hooks';
 import { uniqueTitle } from './helpers';
 
 const BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const digest = () => createHash('sha256').update(fs.readFileSync(BUNDLE)).digest('hex');
+
+function withoutExtraCa(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
+/** The test CA is gone from the bundle, its links too, and nothing dangles: the shared machine's store is as before. */
+function assertStoreRestored(ca: ReturnType<typeof makeTestCa>, bundleBefore: string): void {
+  assert.equal(digest(), bundleBefore, 'the trust store bundle is as it was before the test');
+  assert.ok(!fs.readFileSync(BUNDLE, 'utf8').includes(ca.caPem.split('\n')[1]!), 'the test CA is gone from the bundle');
+  assert.deepEqual(fs.readdirSync('/etc/ssl/certs').filter((n) => n.startsWith('mws-test-')), [], 'no link of the test CA is left');
+  const dangling = fs.readdirSync('/etc/ssl/certs').filter((n) => {
+    try {
+      fs.statSync(`/etc/ssl/certs/${n}`);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  assert.deepEqual(dangling, [], 'no dangling link in /etc/ssl/certs');
+}
 
 describe('the operating system\'s trust store (a CA only there, like a company CA)', function () {
   this.timeout(120_000);
@@ -21,26 +48,20 @@ describe('the operating system\'s trust store (a CA only there, like a company C
   let bundleBefore: string;
   const ca = makeTestCa();
 
+  // The machine's environment may name the bundle in NODE_EXTRA_CA_CERTS (this one does), which the
+  // core also reads: the system store alone must be what makes the CA trusted here.
+  const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS;
   before(async () => {
+    delete process.env.NODE_EXTRA_CA_CERTS;
     bundleBefore = digest();
     front = await startHttpsFront(wiki().apiUrl, ca.server);
   });
   after(async () => {
+    if (extraCaCerts !== undefined) process.env.NODE_EXTRA_CA_CERTS = extraCaCerts;
     installed?.remove();
     refreshSystemCertificates();
     await front.stop();
-    assert.equal(digest(), bundleBefore, 'the trust store bundle is as it was before the test');
-    assert.ok(!fs.readFileSync(BUNDLE, 'utf8').includes(ca.caPem.split('\n')[1]!), 'the test CA is gone from the bundle');
-    assert.deepEqual(fs.readdirSync('/etc/ssl/certs').filter((n) => n.startsWith('mws-test-')), [], 'no link of the test CA is left');
-    const dangling = fs.readdirSync('/etc/ssl/certs').filter((n) => {
-      try {
-        fs.statSync(`/etc/ssl/certs/${n}`);
-        return false;
-      } catch {
-        return true;
-      }
-    });
-    assert.deepEqual(dangling, [], 'no dangling link in /etc/ssl/certs');
+    assertStoreRestored(ca, bundleBefore);
   });
 
   const client = (systemCertificates: boolean) =>
@@ -76,5 +97,70 @@ describe('the operating system\'s trust store (a CA only there, like a company C
     assert.ok(err instanceof NetworkError, String(err));
     assert.equal(err.code, 'tls-error');
     assert.match(err.message, new RegExp(`${new URL(front.origin).host.replace(/\./g, '\\.')}.*issuer is not trusted here \\(unknown certificate authority\\) \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\\).*\\[tls-error\\]`));
+  });
+});
+
+// Node 20 (code-server here, VS Code 1.99) has no API for the system store; the Node of current VS Code
+// (22.15+; 24 in its remote server) has tls.getCACertificates('system'), and then the core reads both it
+// and the distribution's bundle. This runs the core under Node 24, in a process of its own.
+describe('the system store under Node 24 (tls.getCACertificates, as in current VS Code)', function () {
+  this.timeout(120_000);
+  let front: HttpsFront;
+  let installed: ReturnType<typeof installSystemCa> | undefined;
+  let bundleBefore: string;
+  const ca = makeTestCa();
+
+  before(async () => {
+    bundleBefore = digest();
+    front = await startHttpsFront(wiki().apiUrl, ca.server);
+  });
+  after(async () => {
+    installed?.remove();
+    await front.stop();
+    assertStoreRestored(ca, bundleBefore);
+  });
+
+  it('tls-error before the CA is installed; installed while it runs: login and an edit with no restart; systemCertificates false: tls-error', async () => {
+    const bot = wiki().users.bot;
+    const title = uniqueTitle('SystemCaNode24');
+    const child = spawn(node24Bin(), [path.join(repoRoot, 'out', 'test', 'core', 'trustStoreChild.js')], {
+      // Without NODE_EXTRA_CA_CERTS (see above): the system store alone.
+      env: { ...withoutExtraCa(), MWS_CHILD_API: front.apiUrl, MWS_CHILD_USER: bot.lgname, MWS_CHILD_PASSWORD: bot.botPassword, MWS_CHILD_TITLE: title },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const next = async (): Promise<Record<string, unknown>> => {
+      const r = await lines.next();
+      assert.ok(!r.done, 'the Node 24 child ended early');
+      const line = JSON.parse(r.value) as Record<string, unknown>;
+      assert.notEqual(line.step, 'crashed', String(line.message));
+      return line;
+    };
+    try {
+      const before = await next();
+      assert.match(String(before.node), /^v24\./);
+      assert.equal(before.nodeStore, true, 'Node 24 has tls.getCACertificates');
+      assert.match(String(before.description), /certificates checked \(Node's authorities and the system's: Node's system store and \/etc\/ssl\/certs\/ca-certificates\.crt\)/);
+      assert.equal(before.ok, false, 'the CA is not installed yet');
+      assert.equal(before.code, 'tls-error');
+      assert.match(String(before.message), /127\.0\.0\.1.*issuer is not trusted here \(unknown certificate authority\)/);
+
+      installed = installSystemCa(ca.caPem);
+      child.stdin.write('go\n');
+      const after = await next();
+      assert.equal(after.ok, true, `login and edit with the CA installed: ${String(after.code)} ${String(after.message)}`);
+      assert.equal(after.edit, 'Success');
+      assert.equal(await wiki().revisionCount(title), 1, 'the wiki has the edit');
+
+      const off = await next();
+      assert.match(String(off.description), /Node's authorities only: http\.systemCertificates is false/);
+      assert.equal(off.ok, false);
+      assert.equal(off.code, 'tls-error');
+      assert.match(String(off.message), /issuer is not trusted here \(unknown certificate authority\).*\[tls-error\]/);
+      assert.equal(await exited, 0);
+    } finally {
+      child.kill();
+    }
   });
 });

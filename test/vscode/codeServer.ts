@@ -116,6 +116,9 @@ export async function startCodeServer(options: StartCodeServerOptions = {}): Pro
   for (const key of Object.keys(env)) {
     if (key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE' || key === 'NODE_OPTIONS') delete env[key];
   }
+  // A machine may name its CA bundle here (this one's environment does): the extension would then trust
+  // the system store's CAs through it, and the trust store tests would not see whether it reads the store.
+  delete env.NODE_EXTRA_CA_CERTS;
   Object.assign(env, {
     HOME: home,
     XDG_CONFIG_HOME: path.join(home, '.config'),
