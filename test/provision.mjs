@@ -3,7 +3,7 @@
 // command needs, before it runs. `npm start` (prestart), `npm test` (pretest) and .ci/run go through it.
 //
 //   node test/provision.mjs demo          the demo: the wiki, code-server (no browser)
-//   node test/provision.mjs test          the tests: the wiki, code-server, Chromium, openssl, and a
+//   node test/provision.mjs test          the tests: the wiki, code-server, Chromium, openssl, Apache, and a
 //                                         Node 24 (.cache/node24, npm's node-linux-<arch>) for the trust
 //                                         store test: the Node of current VS Code reads the system store itself
 //   node test/provision.mjs code-server   only the packages that build code-server (install-code-server.sh)
@@ -24,7 +24,7 @@ const installCodeServer = path.join(here, 'vscode', 'install-code-server.sh');
 /** What each command needs; 'code-server' is only asked for while code-server is not installed. */
 const commands = {
   demo: { groups: ['wiki'], codeServer: true, node24: false },
-  test: { groups: ['wiki', 'browser', 'tls'], codeServer: true, node24: true },
+  test: { groups: ['wiki', 'browser', 'tls', 'front'], codeServer: true, node24: true },
   'code-server': { groups: ['code-server'], codeServer: false, node24: false },
 };
 
