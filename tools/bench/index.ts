@@ -22,7 +22,7 @@ import { startOAuthWiki } from '../../test/wiki/oauth';
 const USAGE = `usage: node --expose-gc out/tools/bench/index.js [options]   (npm run bench -- [options])
   --quick      fewer rounds (about 1.5 min instead of 4)
   --no-vscode  skip the activation measurement in code-server
-  --wire-only  only the bytes-on-the-wire workload
+  --wire-only  only the bytes-on-the-wire workload (also test-output/bench/wire.json)
   --corpus DIR the wire workload's pages from DIR's *.txt files (wikitext, one page per file, the
                first 200 by name; the big page is those files joined, up to 1 MiB) instead of
                slices of Debian's MediaWiki changelog
@@ -311,8 +311,13 @@ async function main(): Promise<void> {
   }
   if (wireOnly) {
     try {
-      const w = renderWire(await benchWire(wiki, CONFIG.wireRounds, corpus));
-      process.stdout.write(`${w.lines.join('\n')}\n${w.summary}\n`);
+      const results = await benchWire(wiki, CONFIG.wireRounds, corpus);
+      const w = renderWire(results);
+      const outDir = path.join(repoRoot, 'test-output', 'bench');
+      fs.mkdirSync(outDir, { recursive: true });
+      const load = `load average ${loadStart} at the start, ${loadAvg()} at the end (1/5/15 min)`;
+      fs.writeFileSync(path.join(outDir, 'wire.json'), JSON.stringify({ date: new Date().toISOString(), load, ...results }, null, 2));
+      process.stdout.write(`${w.lines.join('\n')}\n${w.summary}\n\nMachine: ${load}.\n`);
     } finally {
       await wiki.stop();
     }
