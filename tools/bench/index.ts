@@ -1,13 +1,14 @@
 // `npm run bench`: ours vs peer clients on the same real test wiki, in one process run, contenders
 // in alternation; prints a markdown table of medians and ratios and a one-line summary.
 //
-//   node --expose-gc out/tools/bench/index.js [--quick] [--no-vscode] [--wire-only] [--overhead-only] [--help]
+//   node --expose-gc out/tools/bench/index.js [--quick] [--no-vscode] [--wire-only] [--corpus DIR] [--overhead-only] [--help]
 //
 // Results also go to test-output/bench/results.{md,json}. Progress goes to stderr.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { startWiki, type StartedWiki } from '../../test/wiki';
 import { CODE_SERVER_VERSION, cleanupAll } from '../../test/vscode/host';
 import { activationSummary, benchActivation, benchLoadCost, packageExtension, stubVsix, type ActivationResults, type LoadCost, type PackageResults } from './extensionCost';
@@ -18,26 +19,54 @@ import { benchWire, renderWire, type WireResults } from './wire';
 import { benchOAuth, renderOAuth, type OAuthSample } from './oauth';
 import { startOAuthWiki } from '../../test/wiki/oauth';
 
-const args = new Set(process.argv.slice(2));
 const USAGE = `usage: node --expose-gc out/tools/bench/index.js [options]   (npm run bench -- [options])
   --quick      fewer rounds (about 1.5 min instead of 4)
   --no-vscode  skip the activation measurement in code-server
-  --wire-only  only the bytes-on-the-wire workload
+  --wire-only  only the bytes-on-the-wire workload (also test-output/bench/wire.json)
+  --corpus DIR the wire workload's pages from DIR's *.txt files (wikitext, one page per file, the
+               first 200 by name; the big page is those files joined, up to 1 MiB) instead of
+               slices of Debian's MediaWiki changelog
   --overhead-only  only the per-call overhead against the canned server (about 3 min)
   --help       this text
 Results: test-output/bench/results.{md,json}; BENCHMARKS.md explains them.`;
-const unknown = [...args].filter((a) => !['--quick', '--no-vscode', '--wire-only', '--overhead-only', '--help'].includes(a));
-if (args.has('--help') || unknown.length > 0) {
-  if (unknown.length > 0) process.stderr.write(`unknown option: ${unknown.join(' ')}\n`);
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(unknown.length > 0 ? 2 : 0);
+function parse() {
+  return parseArgs({
+    options: {
+      quick: { type: 'boolean' },
+      'no-vscode': { type: 'boolean' },
+      'wire-only': { type: 'boolean' },
+      corpus: { type: 'string' },
+      'overhead-only': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
 }
-const quick = args.has('--quick');
-const withVsCode = !args.has('--no-vscode');
+let parsed: ReturnType<typeof parse>;
+try {
+  parsed = parse();
+} catch (e) {
+  process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+  process.exit(2);
+}
+const opts = parsed.values;
+if (opts.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+/** A folder of wikitext files for the wire workload (see tools/bench/corpus.ts). */
+const corpus = opts.corpus;
+if (corpus !== undefined && !fs.statSync(corpus, { throwIfNoEntry: false })?.isDirectory()) {
+  process.stderr.write(`--corpus ${corpus}: not a folder\n`);
+  process.exit(2);
+}
+const quick = opts.quick === true;
+const withVsCode = opts['no-vscode'] !== true;
 /** Only the bytes-on-the-wire workload (quick check while working on the transport). */
-const wireOnly = args.has('--wire-only');
+const wireOnly = opts['wire-only'] === true;
 /** Only the per-call overhead against the canned server (quick check while working on the client). */
-const overheadOnly = args.has('--overhead-only');
+const overheadOnly = opts['overhead-only'] === true;
 
 const CONFIG = {
   loginRounds: quick ? 3 : 15,
@@ -282,8 +311,13 @@ async function main(): Promise<void> {
   }
   if (wireOnly) {
     try {
-      const w = renderWire(await benchWire(wiki, CONFIG.wireRounds));
-      process.stdout.write(`${w.lines.join('\n')}\n${w.summary}\n`);
+      const results = await benchWire(wiki, CONFIG.wireRounds, corpus);
+      const w = renderWire(results);
+      const outDir = path.join(repoRoot, 'test-output', 'bench');
+      fs.mkdirSync(outDir, { recursive: true });
+      const load = `load average ${loadStart} at the start, ${loadAvg()} at the end (1/5/15 min)`;
+      fs.writeFileSync(path.join(outDir, 'wire.json'), JSON.stringify({ date: new Date().toISOString(), load, ...results }, null, 2));
+      process.stdout.write(`${w.lines.join('\n')}\n${w.summary}\n\nMachine: ${load}.\n`);
     } finally {
       await wiki.stop();
     }
@@ -298,7 +332,7 @@ async function main(): Promise<void> {
       await benchOverhead('real wiki', wiki.apiUrl, CONFIG.real),
     ];
     const breakdown = await benchOverheadBreakdown(canned.apiUrl, CONFIG.breakdown);
-    const wire = await benchWire(wiki, CONFIG.wireRounds);
+    const wire = await benchWire(wiki, CONFIG.wireRounds, corpus);
     // OAuth needs its own wiki (with the test-only TestOAuth extension).
     const oauthWiki = await startOAuthWiki();
     let oauth: Record<string, OAuthSample[]>;
