@@ -18,6 +18,9 @@ import { kib, log, median, ms, pairedRatio, perSecond, range, ratio, repoRoot } 
 import { benchWire, renderWire, type WireResults } from './wire';
 import { benchOAuth, renderOAuth, type OAuthSample } from './oauth';
 import { startOAuthWiki } from '../../test/wiki/oauth';
+import { startApacheFront } from '../../test/net/apacheFront';
+
+const APACHE_SERVER = "MediaWiki not compressing ($wgDisableOutputCompression, as under Debian's php.ini) behind Debian's Apache 2.4 as a compressing front: mod_proxy_http, mod_brotli (br, its default quality 5) where the client takes br, else mod_deflate (gzip, zlib's default level 6)";
 
 const USAGE = `usage: node --expose-gc out/tools/bench/index.js [options]   (npm run bench -- [options])
   --quick      fewer rounds (about 1.5 min instead of 4)
@@ -26,6 +29,9 @@ const USAGE = `usage: node --expose-gc out/tools/bench/index.js [options]   (npm
   --corpus DIR the wire workload's pages from DIR's *.txt files (wikitext, one page per file, the
                first 200 by name; the big page is those files joined, up to 1 MiB) instead of
                slices of Debian's MediaWiki changelog
+  --behind-apache  with --wire-only: the wiki does not compress ($wgDisableOutputCompression) and the
+               clients talk to real Apache in front of it, compressing with mod_brotli (br) and
+               mod_deflate (gzip), as a CDN or front server does
   --overhead-only  only the per-call overhead against the canned server (about 3 min)
   --help       this text
 Results: test-output/bench/results.{md,json}; BENCHMARKS.md explains them.`;
@@ -36,6 +42,7 @@ function parse() {
       'no-vscode': { type: 'boolean' },
       'wire-only': { type: 'boolean' },
       corpus: { type: 'string' },
+      'behind-apache': { type: 'boolean' },
       'overhead-only': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -295,7 +302,12 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   log(`starting the test wiki${quick ? ' (quick run)' : ''}`);
   const loadStart = loadAvg();
-  const wiki = await startWiki();
+  const behindApache = opts['behind-apache'] === true;
+  if (behindApache && !wireOnly) {
+    process.stderr.write(`--behind-apache goes with --wire-only\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const wiki = await startWiki(behindApache ? { extraSettings: '$wgDisableOutputCompression = true;' } : {});
   let canned: Awaited<ReturnType<typeof startCannedServer>> | undefined;
   if (overheadOnly) {
     await wiki.stop();
@@ -310,8 +322,9 @@ async function main(): Promise<void> {
     return;
   }
   if (wireOnly) {
+    const front = behindApache ? await startApacheFront(wiki.apiUrl) : undefined;
     try {
-      const results = await benchWire(wiki, CONFIG.wireRounds, corpus);
+      const results = await benchWire(wiki, CONFIG.wireRounds, corpus, front && { origin: front.origin, server: APACHE_SERVER });
       const w = renderWire(results);
       const outDir = path.join(repoRoot, 'test-output', 'bench');
       fs.mkdirSync(outDir, { recursive: true });
@@ -319,6 +332,7 @@ async function main(): Promise<void> {
       fs.writeFileSync(path.join(outDir, 'wire.json'), JSON.stringify({ date: new Date().toISOString(), load, ...results }, null, 2));
       process.stdout.write(`${w.lines.join('\n')}\n${w.summary}\n\nMachine: ${load}.\n`);
     } finally {
+      await front?.stop();
       await wiki.stop();
     }
     return;

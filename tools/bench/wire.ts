@@ -45,6 +45,8 @@ export interface WireResults {
   rounds: number;
   /** What the pages hold, for the table's caption. */
   content: string;
+  /** What serves and compresses the answers, for the caption. */
+  server: string;
   /** workload -> contender -> samples */
   samples: Record<string, Record<string, WireSample[]>>;
   /** workload -> computed sizes */
@@ -171,8 +173,20 @@ const GZIP = 'raw undici + gzip (zlib.gunzipSync)';
 const BEFORE = 'ours without compression (as before)';
 const RAW = 'raw undici (no Accept-Encoding)';
 
-/** `corpus`: a folder of *.txt wikitext files (one page each) instead of the changelog slices. */
-export async function benchWire(wiki: StartedWiki, rounds: number, corpus?: string): Promise<WireResults> {
+/** A front server the clients talk to instead of the wiki itself (e.g. Apache compressing for a wiki that does not). */
+export interface WireFront {
+  origin: string;
+  /** For the caption. */
+  server: string;
+}
+
+const WIKI_ITSELF = 'MediaWiki behind php -S with its own gzip (OutputHandler, `gzencode($s, 6)`)';
+
+/**
+ * `corpus`: a folder of *.txt wikitext files (one page each) instead of the changelog slices.
+ * `front`: the clients talk to it (it forwards to `wiki`), not to the wiki itself.
+ */
+export async function benchWire(wiki: StartedWiki, rounds: number, corpus?: string, front?: WireFront): Promise<WireResults> {
   const c = corpus ? corpusContent(corpus) : changelogContent();
   await importPages(wiki, c);
   const agents = [new Agent({ keepAliveTimeout: 30_000, connections: 16 }), new Agent({ keepAliveTimeout: 30_000, connections: 16 })];
@@ -185,7 +199,7 @@ export async function benchWire(wiki: StartedWiki, rounds: number, corpus?: stri
   };
   // One relay per contender, so no contender's kept-alive connection is counted for another.
   const relays: Record<string, CountingRelay> = {};
-  for (const name of Object.keys(contenders)) relays[name] = await startCountingRelay(wiki.server);
+  for (const name of Object.keys(contenders)) relays[name] = await startCountingRelay(front?.origin ?? wiki.server);
   const samples: WireResults['samples'] = {};
   const limits: WireResults['limits'] = {};
   try {
@@ -221,7 +235,7 @@ export async function benchWire(wiki: StartedWiki, rounds: number, corpus?: stri
     for (const r of Object.values(relays)) await r.stop();
     for (const a of agents) await a.close();
   }
-  return { rounds, content: c.description, samples, limits };
+  return { rounds, content: c.description, server: front?.server ?? WIKI_ITSELF, samples, limits };
 }
 
 export const WIRE_TARGET = 4;
@@ -231,7 +245,7 @@ export function renderWire(r: WireResults): { lines: string[]; summary: string }
   const L: string[] = [];
   const parts: string[] = [];
   L.push(`### Bytes on the wire: read-heavy workload against the real wiki (${r.rounds} rounds, contenders alternated, medians)`, '');
-  L.push(`Content: ${r.content}. Bytes counted by a TCP relay in front of the wiki (one per contender): everything the wiki sent, headers included. The wiki is MediaWiki behind php -S with its own gzip (OutputHandler); see "Compression" below.`, '');
+  L.push(`Content: ${r.content}. Server: ${r.server}. Bytes counted by a TCP relay in front of it (one per contender): everything it sent, headers included.`, '');
   L.push('| Workload | Client | Requests | Bytes from the wiki | Bytes to the wiki | ours without compression ÷ this (bytes) | Median time | time ÷ raw undici (no Accept-Encoding) |');
   L.push('|---|---|---|---|---|---|---|---|');
   for (const [workload, byClient] of Object.entries(r.samples)) {
