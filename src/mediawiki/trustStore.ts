@@ -52,13 +52,14 @@ export interface SystemStoreFacts {
 /** For the log line that describes the network set-up. */
 export function describeStore(f: SystemStoreFacts): string {
   const sources = [...(f.nodeStore ? ["Node's system store"] : []), ...(f.bundle ? [f.bundle] : [])];
-  if (sources.length) return sources.join(' and ');
-  if (f.platform === 'darwin' || f.platform === 'win32') {
-    const store = f.platform === 'darwin' ? 'the macOS keychains' : "Windows' certificate store";
-    return `none: Node ${f.nodeVersion} cannot read ${store} (Node 22.15 or later can; VS Code's Help > About shows its Node); ` +
-      "name your organisation's CA file in NODE_EXTRA_CA_CERTS";
+  const read = sources.length ? sources.join(' and ') : undefined;
+  const osStore = f.platform === 'darwin' ? 'the macOS keychains' : f.platform === 'win32' ? "Windows' certificate store" : undefined;
+  // On macOS /etc/ssl/cert.pem is only the base system's list: a company CA is in the keychains.
+  if (osStore && !f.nodeStore) {
+    return `${read ?? 'none'}; not ${osStore}: Node ${f.nodeVersion} cannot read them (Node 22.15 or later can; ` +
+      "VS Code's Help > About shows its Node); name your organisation's CA file in NODE_EXTRA_CA_CERTS";
   }
-  return 'none found';
+  return read ?? 'none found';
 }
 
 export function describeSystemStore(): string {
