@@ -8,6 +8,7 @@
 import * as http from 'node:http';
 import * as vscode from 'vscode';
 import { ExtensionError } from './extensionError';
+import { AwaitedAnswer } from './awaitedAnswer';
 import { settings } from './settings';
 
 const openPorts = new Set<number>();
@@ -33,7 +34,7 @@ export interface OAuthReceiver {
 export async function openOAuthReceiver(timeoutMs: number): Promise<OAuthReceiver> {
   const redirectUri = oauthRedirectUri();
   const { port, pathname } = new URL(redirectUri);
-  let pending: { resolve: (url: string) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
+  const answer = new AwaitedAnswer<string>();
   let early: string | undefined;
   let closed = false;
 
@@ -44,14 +45,7 @@ export async function openOAuthReceiver(timeoutMs: number): Promise<OAuthReceive
       return;
     }
     const full = `${redirectUri}${url.search}`;
-    if (pending) {
-      const p = pending;
-      pending = undefined;
-      clearTimeout(p.timer);
-      p.resolve(full);
-    } else if (early === undefined) {
-      early = full;
-    }
+    if (!answer.deliver(full) && early === undefined) early = full;
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     res.end(landingPage(), () => close());
   });
@@ -75,28 +69,21 @@ export async function openOAuthReceiver(timeoutMs: number): Promise<OAuthReceive
     wait(token) {
       if (early !== undefined) return Promise.resolve(early);
       if (closed) return Promise.reject(new ExtensionError('cancelled', vscode.l10n.t('The login was cancelled.')));
-      return new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          pending = undefined;
+      return answer.wait(
+        timeoutMs,
+        token,
+        () => {
           close();
-          reject(new ExtensionError('redirect-timeout', vscode.l10n.t('No answer came back from the wiki within {0} seconds.', Math.round(timeoutMs / 1000))));
-        }, timeoutMs);
-        pending = { resolve, reject, timer };
-        token?.onCancellationRequested(() => {
-          if (pending?.timer !== timer) return;
-          clearTimeout(timer);
-          pending = undefined;
+          return new ExtensionError('redirect-timeout', vscode.l10n.t('No answer came back from the wiki within {0} seconds.', Math.round(timeoutMs / 1000)));
+        },
+        () => {
           close();
-          reject(new ExtensionError('cancelled', vscode.l10n.t('The login was cancelled.')));
-        });
-      });
+          return new ExtensionError('cancelled', vscode.l10n.t('The login was cancelled.'));
+        },
+      );
     },
     dispose() {
-      if (pending) {
-        clearTimeout(pending.timer);
-        pending.reject(new ExtensionError('cancelled', vscode.l10n.t('The login was cancelled.')));
-        pending = undefined;
-      }
+      answer.fail(new ExtensionError('cancelled', vscode.l10n.t('The login was cancelled.')));
       close();
     },
   };

@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ExtensionError } from './extensionError';
+import { AwaitedAnswer } from './awaitedAnswer';
 
 export const EXTENSION_ID = 'wikisessions.mediawiki-sessions';
 const RETURN_PATH = '/mediawiki-sessions/return';
@@ -57,17 +58,10 @@ export interface RedirectReturn {
 
 export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: number): Promise<RedirectReturn> {
   const nonce = randomBytes(16).toString('hex');
-  let pending: { resolve: (p: URLSearchParams) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
+  const answer = new AwaitedAnswer<URLSearchParams>();
   let disposed = false;
   /** Hands a return to the waiting REDIRECT; false if nothing waits. */
-  const deliver = (params: URLSearchParams): boolean => {
-    if (!pending) return false;
-    const p = pending;
-    pending = undefined;
-    clearTimeout(p.timer);
-    p.resolve(params);
-    return true;
-  };
+  const deliver = (params: URLSearchParams): boolean => answer.deliver(params);
 
   const uriSchemeUri = vscode.Uri.parse(`${vscode.env.uriScheme}://${EXTENSION_ID}/return/${nonce}?mwsnonce=${nonce}`);
   const fromHandler = handler.expect(nonce, deliver);
@@ -117,11 +111,7 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
   const local = vscode.Uri.parse(`http://127.0.0.1:${port}${RETURN_PATH}/${nonce}`);
   const dispose = () => {
     disposed = true;
-    if (pending) {
-      clearTimeout(pending.timer);
-      pending.reject(new RedirectCancelledError());
-      pending = undefined;
-    }
+    answer.fail(new RedirectCancelledError());
     fromHandler.dispose();
     closeServer();
     server.closeAllConnections?.();
@@ -147,22 +137,10 @@ export async function openRedirectReturn(handler: UriReturnHandler, timeoutMs: n
   return {
     returnUrl,
     wait(token) {
-      if (pending) return Promise.reject(new ExtensionError('redirect-pending', vscode.l10n.t('A REDIRECT return is already awaited.')));
+      if (answer.waiting) return Promise.reject(new ExtensionError('redirect-pending', vscode.l10n.t('A REDIRECT return is already awaited.')));
       if (disposed) return Promise.reject(new RedirectCancelledError());
       reopen();
-      return new Promise<URLSearchParams>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          if (pending?.timer === timer) pending = undefined;
-          reject(new RedirectTimeoutError(timeoutMs));
-        }, timeoutMs);
-        pending = { resolve, reject, timer };
-        token?.onCancellationRequested(() => {
-          if (pending?.timer !== timer) return;
-          clearTimeout(timer);
-          pending = undefined;
-          reject(new RedirectCancelledError());
-        });
-      });
+      return answer.wait(timeoutMs, token, () => new RedirectTimeoutError(timeoutMs), () => new RedirectCancelledError());
     },
     dispose,
   };
