@@ -23,11 +23,9 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export interface StartCodeServerOptions {
   /** Install this .vsix into the server's extensions folder before starting. */
   vsix?: string;
-  /** More .vsix files to install first (e.g. a language pack). */
-  extraVsix?: string[];
   /**
    * Display language (`--locale`), e.g. 'de'. It takes effect only with a language pack for it
-   * installed (extraVsix): without one VS Code stays English.
+   * registered by the running server (german.ui.ts): without one VS Code stays English.
    */
   locale?: string;
   /**
@@ -133,9 +131,8 @@ export async function startCodeServer(options: StartCodeServerOptions = {}): Pro
   });
 
   const common = ['--config', '/dev/null', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
-  // One by one: a language pack is registered (languagepacks.json) when it is installed.
-  for (const vsix of [...(options.extraVsix ?? []), ...(options.vsix ? [options.vsix] : [])]) {
-    await execFileAsync(bin, [...common, '--install-extension', path.resolve(vsix)], { env, timeout: 60_000 });
+  if (options.vsix) {
+    await execFileAsync(bin, [...common, '--install-extension', path.resolve(options.vsix)], { env, timeout: 60_000 });
   }
   if (options.linkExtension) {
     const dir = path.resolve(options.linkExtension);

@@ -4,7 +4,8 @@
 // VS Code resolves that locale only with a language pack for it registered, and only the running
 // server registers a pack it installs (code-server's `--install-extension` CLI does not): so the
 // fixture pack (test/vscode/fixtures/language-pack-de, see its README) is installed as a user
-// would, with "Extensions: Install from VSIX…", and the window reloaded.
+// would with "Extensions: Install from VSIX…" (the same workbench command, run by a test-only
+// extension), and the window reloaded.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,6 +15,7 @@ import {
   type CodeServer, type Workbench, freePort, openWorkbench, repoRoot, runCommand, screenshot, startCodeServer,
   sleep, statusBarText, typeInInputBox,
 } from '../host';
+import { installableExtension } from '../fixtureExtension';
 import { STATUS_ID, paletteCommands } from './steps';
 
 /** Packages the fixture language pack with vsce; returns the .vsix path. */
@@ -40,34 +42,20 @@ describe('UI: German display language', function () {
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mws-german-'));
     const vsix = languagePackVsix(tmp);
-    server = await startCodeServer({ locale: 'de' });
+    server = await startCodeServer({
+      locale: 'de',
+      linkExtension: installableExtension('packInstaller').dir,
+      env: { MWS_LANGUAGE_PACK_VSIX: vsix },
+    });
     wb = await openWorkbench(server, { extensionDevelopmentPath: repoRoot });
     const { page } = wb;
     await statusBarText(page, STATUS_ID, { timeout: 60_000 });
     // No pack yet: VS Code stays English, and so does the extension.
     assert.ok(offeredTitles(await paletteCommands(page, 'MediaWiki:', 'MediaWiki: Show Log')).includes('MediaWiki: Log In'), 'English before the pack');
-    await runCommand(page, 'Extensions: Install from VSIX...');
-    // code-server's own file dialog: a quick input that takes a path. It fills in a folder first:
-    // type over it once it has, or the fill races with it.
-    const box = page.locator('.quick-input-widget .quick-input-box input');
-    await box.waitFor({ state: 'visible', timeout: 10_000 });
-    for (let i = 0; i < 50 && !(await box.inputValue()).startsWith('/'); i++) await sleep(100);
-    // The dialog lists the typed folder's files a moment later, and an Enter while it is still
-    // updating is dropped (seen in CI: the path typed, the dialog still open a minute later). So: wait
-    // for the file in the list, then submit until the dialog has closed. Its own folder fill can also
-    // land after our typing and replace it (seen once in CI: the file never listed): type it again then.
-    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(vsix) }).first();
-    for (let attempt = 1; ; attempt++) {
-      await typeInInputBox(page, vsix, { submit: false });
-      const listed = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
-      if (listed) break;
-      if (attempt === 3) throw new Error(`the file dialog never listed ${path.basename(vsix)}; its input says "${await box.inputValue()}"`);
-    }
-    const dialog = page.locator('.quick-input-widget');
-    for (let i = 0; i < 10 && (await dialog.isVisible()); i++) {
-      await box.press('Enter').catch(() => undefined);
-      await dialog.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
-    }
+    // The pack is installed through VS Code's install command in the running server (the fixture
+    // extension's command runs it), as "Install from VSIX…" would, minus code-server's file dialog:
+    // under load that dialog dropped typed paths and Enters (CI, three times in different ways).
+    await runCommand(page, 'MWS Test: Install Language Pack');
     // Installed and registered: the server writes languagepacks.json (the condition, not a toast).
     const packs = path.join(server.userDataDir, 'languagepacks.json');
     const registered = () => fs.existsSync(packs) && 'de' in JSON.parse(fs.readFileSync(packs, 'utf8') || '{}');

@@ -7,11 +7,9 @@
  * Tests get the window with workbench(), the server with codeServer().
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as Mocha from 'mocha';
 import {
-  onCleanup,
   type CodeServer,
   type Workbench,
   openWorkbench,
@@ -19,6 +17,7 @@ import {
   screenshot,
   startCodeServer,
 } from '../host';
+import { installableExtension } from '../fixtureExtension';
 
 let server: CodeServer | undefined;
 let current: Workbench | undefined;
@@ -36,18 +35,13 @@ export function codeServer(): CodeServer {
 }
 
 /**
- * The test sibling extension (test/vscode/sibling) as an installable folder: its package.json and
- * compiled extension.js, plus the folder it exchanges requests and results through.
+ * The test sibling extension (test/vscode/sibling) as an installable folder, plus the folder it
+ * exchanges requests and results through.
  */
 function installableSibling(): { dir: string; io: string } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mws-sibling-'));
-  onCleanup(async () => fs.rmSync(root, { recursive: true, force: true }));
-  const dir = path.join(root, 'extension');
+  const { root, dir } = installableExtension('sibling');
   const io = path.join(root, 'io');
-  fs.mkdirSync(dir);
   fs.mkdirSync(io);
-  fs.copyFileSync(path.join(repoRoot, 'test', 'vscode', 'sibling', 'package.json'), path.join(dir, 'package.json'));
-  fs.copyFileSync(path.join(__dirname, '..', 'sibling', 'extension.js'), path.join(dir, 'extension.js'));
   return { dir, io };
 }
 
