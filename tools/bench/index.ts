@@ -302,6 +302,7 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   log(`starting the test wiki${quick ? ' (quick run)' : ''}`);
   const loadStart = loadAvg();
+  const loadLine = (): string => `load average ${loadStart} at the start, ${loadAvg()} at the end (1/5/15 min)`;
   const behindApache = opts['behind-apache'] === true;
   if (behindApache && !wireOnly) {
     process.stderr.write(`--behind-apache goes with --wire-only\n${USAGE}\n`);
@@ -328,7 +329,7 @@ async function main(): Promise<void> {
       const w = renderWire(results);
       const outDir = path.join(repoRoot, 'test-output', 'bench');
       fs.mkdirSync(outDir, { recursive: true });
-      const load = `load average ${loadStart} at the start, ${loadAvg()} at the end (1/5/15 min)`;
+      const load = loadLine();
       fs.writeFileSync(path.join(outDir, 'wire.json'), JSON.stringify({ date: new Date().toISOString(), load, ...results }, null, 2));
       process.stdout.write(`${w.lines.join('\n')}\n${w.summary}\n\nMachine: ${load}.\n`);
     } finally {
@@ -384,7 +385,7 @@ async function main(): Promise<void> {
       }
     }
     fs.rmSync(pkg.stageDir, { recursive: true, force: true });
-    const results: Results = { date: new Date().toISOString(), config: CONFIG, machine: { ...machine(wiki), load: `load average ${loadStart} at the start, ${loadAvg()} at the end (1/5/15 min)` }, logins, restore, overhead, breakdown, wire, oauth, pkg, load, activation, activationStub, notes };
+    const results: Results = { date: new Date().toISOString(), config: CONFIG, machine: { ...machine(wiki), load: loadLine() }, logins, restore, overhead, breakdown, wire, oauth, pkg, load, activation, activationStub, notes };
     const { md } = render(results);
     const header = [
       `Run ${results.date} in ${((Date.now() - started) / 1000).toFixed(0)} s${quick ? ' (--quick)' : ''}.`,
