@@ -52,9 +52,7 @@ describe('UI: German display language', function () {
     await statusBarText(page, STATUS_ID, { timeout: 60_000 });
     // No pack yet: VS Code stays English, and so does the extension.
     assert.ok(offeredTitles(await paletteCommands(page, 'MediaWiki:', 'MediaWiki: Show Log')).includes('MediaWiki: Log In'), 'English before the pack');
-    // The pack is installed through VS Code's install command in the running server (the fixture
-    // extension's command runs it), as "Install from VSIX…" would, minus code-server's file dialog:
-    // under load that dialog dropped typed paths and Enters (CI, three times in different ways).
+    // Install from VSIX's command, minus code-server's file dialog (why: test/vscode/packInstaller).
     await runCommand(page, 'MWS Test: Install Language Pack');
     // Installed and registered: the server writes languagepacks.json (the condition, not a toast).
     const packs = path.join(server.userDataDir, 'languagepacks.json');
