@@ -41,31 +41,52 @@ function assertStoreRestored(ca: ReturnType<typeof makeTestCa>, bundleBefore: st
   assert.deepEqual(dangling, [], 'no dangling link in /etc/ssl/certs');
 }
 
-describe('the operating system\'s trust store (a CA only there, like a company CA)', function () {
-  this.timeout(120_000);
-  let front: HttpsFront;
+/**
+ * An https front to the test wiki with a certificate from `ca`, for one describe: install() puts the CA
+ * into the system store; afterwards it is taken out and the store checked to be as before.
+ */
+function systemCaFront(ca: ReturnType<typeof makeTestCa>): { readonly front: HttpsFront; install(): void } {
+  let front: HttpsFront | undefined;
   let installed: ReturnType<typeof installSystemCa> | undefined;
-  let bundleBefore: string;
-  const ca = makeTestCa();
-
-  // The machine's environment may name the bundle in NODE_EXTRA_CA_CERTS (this one does), which the
-  // core also reads: the system store alone must be what makes the CA trusted here.
-  const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS;
+  let bundleBefore = '';
   before(async () => {
-    delete process.env.NODE_EXTRA_CA_CERTS;
     bundleBefore = digest();
     front = await startHttpsFront(wiki().apiUrl, ca.server);
   });
   after(async () => {
-    if (extraCaCerts !== undefined) process.env.NODE_EXTRA_CA_CERTS = extraCaCerts;
     installed?.remove();
     refreshSystemCertificates();
-    await front.stop();
+    await front?.stop();
     assertStoreRestored(ca, bundleBefore);
+  });
+  return {
+    get front() {
+      if (!front) throw new Error('the https front is not started yet');
+      return front;
+    },
+    install: () => {
+      installed = installSystemCa(ca.caPem);
+    },
+  };
+}
+
+describe('the operating system\'s trust store (a CA only there, like a company CA)', function () {
+  this.timeout(120_000);
+  const ca = makeTestCa();
+  const fixture = systemCaFront(ca);
+
+  // The machine's environment may name the bundle in NODE_EXTRA_CA_CERTS (this one does), which the
+  // core also reads: the system store alone must be what makes the CA trusted here.
+  const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS;
+  before(() => {
+    delete process.env.NODE_EXTRA_CA_CERTS;
+  });
+  after(() => {
+    if (extraCaCerts !== undefined) process.env.NODE_EXTRA_CA_CERTS = extraCaCerts;
   });
 
   const client = (systemCertificates: boolean) =>
-    new ApiClient({ apiUrl: front.apiUrl, transport: new Transport({ dispatcher: networkSetup({ systemCertificates }).dispatcher }) });
+    new ApiClient({ apiUrl: fixture.front.apiUrl, transport: new Transport({ dispatcher: networkSetup({ systemCertificates }).dispatcher }) });
 
   it('before the CA is installed: tls-error naming the host and the unknown authority', async () => {
     refreshSystemCertificates();
@@ -76,7 +97,7 @@ describe('the operating system\'s trust store (a CA only there, like a company C
   });
 
   it('installed in the system store: login and an edit work with no setting; systemCertificates false: tls-error naming host and reason', async () => {
-    installed = installSystemCa(ca.caPem);
+    fixture.install();
     assert.ok(fs.readFileSync(BUNDLE, 'utf8').includes(ca.caPem.split('\n')[1]!), 'update-ca-certificates put the CA into the bundle');
     refreshSystemCertificates();
     const setup = networkSetup({});
@@ -96,7 +117,7 @@ describe('the operating system\'s trust store (a CA only there, like a company C
     const err = await client(false).get({ action: 'query', meta: 'siteinfo' }).then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof NetworkError, String(err));
     assert.equal(err.code, 'tls-error');
-    assert.match(err.message, new RegExp(`${new URL(front.origin).host.replace(/\./g, '\\.')}.*issuer is not trusted here \\(unknown certificate authority\\) \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\\).*\\[tls-error\\]`));
+    assert.match(err.message, new RegExp(`${new URL(fixture.front.origin).host.replace(/\./g, '\\.')}.*issuer is not trusted here \\(unknown certificate authority\\) \\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\\).*\\[tls-error\\]`));
   });
 });
 
@@ -105,27 +126,14 @@ describe('the operating system\'s trust store (a CA only there, like a company C
 // and the distribution's bundle. This runs the core under Node 24, in a process of its own.
 describe('the system store under Node 24 (tls.getCACertificates, as in current VS Code)', function () {
   this.timeout(120_000);
-  let front: HttpsFront;
-  let installed: ReturnType<typeof installSystemCa> | undefined;
-  let bundleBefore: string;
-  const ca = makeTestCa();
-
-  before(async () => {
-    bundleBefore = digest();
-    front = await startHttpsFront(wiki().apiUrl, ca.server);
-  });
-  after(async () => {
-    installed?.remove();
-    await front.stop();
-    assertStoreRestored(ca, bundleBefore);
-  });
+  const fixture = systemCaFront(makeTestCa());
 
   it('tls-error before the CA is installed; installed while it runs: login and an edit with no restart; systemCertificates false: tls-error', async () => {
     const bot = wiki().users.bot;
     const title = uniqueTitle('SystemCaNode24');
     const child = spawn(node24Bin(), [path.join(repoRoot, 'out', 'test', 'core', 'trustStoreChild.js')], {
       // Without NODE_EXTRA_CA_CERTS (see above): the system store alone.
-      env: { ...withoutExtraCa(), MWS_CHILD_API: front.apiUrl, MWS_CHILD_USER: bot.lgname, MWS_CHILD_PASSWORD: bot.botPassword, MWS_CHILD_TITLE: title },
+      env: { ...withoutExtraCa(), MWS_CHILD_API: fixture.front.apiUrl, MWS_CHILD_USER: bot.lgname, MWS_CHILD_PASSWORD: bot.botPassword, MWS_CHILD_TITLE: title },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -146,7 +154,7 @@ describe('the system store under Node 24 (tls.getCACertificates, as in current V
       assert.equal(before.code, 'tls-error');
       assert.match(String(before.message), /127\.0\.0\.1.*issuer is not trusted here \(unknown certificate authority\)/);
 
-      installed = installSystemCa(ca.caPem);
+      fixture.install();
       child.stdin.write('go\n');
       const after = await next();
       assert.equal(after.ok, true, `login and edit with the CA installed: ${String(after.code)} ${String(after.message)}`);
